@@ -1,0 +1,63 @@
+"""Flask CLI commands: database migrations, bootstrap, demo data."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from app.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the project's commands to `flask`."""
+    app.cli.add_command(db_upgrade)
+    app.cli.add_command(create_clinic_command)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("db-upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration to the configured database."""
+    from migrations.runner import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is at the latest migration")
+
+
+@click.command("create-clinic")
+@click.option("--name", required=True, help="Clinic name")
+@click.option("--timezone", "timezone_name", default="America/New_York", show_default=True)
+@click.option("--admin-email", required=True, help="Email of the clinic's first admin")
+def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> None:
+    """Create a clinic and its first admin; prints the admin's one-time setup token."""
+    from app.directory.clinics import create_clinic
+    from app.identity.models import Role
+    from app.identity.service import issue_setup_token, new_user
+    from app.vocabularies import TIME_ZONES
+
+    if timezone_name not in TIME_ZONES:
+        raise click.BadParameter(f"unknown time zone {timezone_name!r}", param_hint="--timezone")
+    security = current_app.extensions["security"]
+    session = db.session
+    clinic = create_clinic(session, name=name, timezone=timezone_name)
+    session.flush()
+    admin = new_user(session, security, email=admin_email, password=None, role=Role.ADMIN,
+                     clinic_id=clinic.id)
+    token, expires_at = issue_setup_token(security, admin)
+    session.commit()
+    click.echo(f"clinic {clinic.name} ({clinic.id}) created")
+    click.echo(f"admin {admin.email}: POST /api/v1/auth/setup with setup_token={token}")
+    click.echo(f"the token expires at {expires_at.isoformat()}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
+    from app.seed import DEMO_PASSWORD, seed_demo_data
+
+    result = seed_demo_data(db.session, current_app.extensions["security"])
+    state = "created" if result.created else "already present"
+    click.echo(f"demo data {state}: {result.summary}")
+    click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in result.logins:
+        click.echo(f"  {role:<9} {email}")

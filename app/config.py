@@ -1,0 +1,102 @@
+"""Configuration: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot start the service."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be an integer, got {value!r}") from exc
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Return the development secret kept under instance/, creating it once."""
+    secret_file = instance_path / "secret_key"
+    if secret_file.exists():
+        return secret_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    secret_file.write_text(secret)
+    secret_file.chmod(0o600)
+    return secret
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the application configuration from the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    instance_path = Path(
+        overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH
+    )
+    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if env not in {"development", "production", "testing"}:
+        raise ConfigurationError("APP_ENV must be one of development, production, testing")
+
+    config: dict[str, Any] = {
+        "APP_ENV": env,
+        "INSTANCE_PATH": str(instance_path),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'teletherapy.sqlite3'}"
+        ),
+        "SQL_ECHO": _env_bool("SQL_ECHO", False),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "JWT_ISSUER": os.environ.get("JWT_ISSUER", "teletherapy-api"),
+        "ACCESS_TOKEN_TTL_SECONDS": _env_int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
+        "REFRESH_TOKEN_TTL_SECONDS": _env_int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+        "SETUP_TOKEN_TTL_SECONDS": _env_int("SETUP_TOKEN_TTL_SECONDS", 72 * 3600),
+        # argon2id; defaults are RFC 9106's second recommendation, above OWASP's minimum.
+        "PASSWORD_HASH_TIME_COST": _env_int("PASSWORD_HASH_TIME_COST", 3),
+        "PASSWORD_HASH_MEMORY_KIB": _env_int("PASSWORD_HASH_MEMORY_KIB", 64 * 1024),
+        "PASSWORD_HASH_PARALLELISM": _env_int("PASSWORD_HASH_PARALLELISM", 4),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10 per minute;100 per hour"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Teletherapy API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(overrides)
+
+    if not config["SECRET_KEY"]:
+        if config["APP_ENV"] == "production":
+            raise ConfigurationError(
+                "SECRET_KEY is not set. In production the secret key must come from the "
+                "environment (for example SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')); refusing to start."
+            )
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    if config["APP_ENV"] == "production" and len(config["SECRET_KEY"]) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+    return config

@@ -1,0 +1,173 @@
+"""Directory endpoints: vocabularies, clinics, therapists, the caller's own account."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.apidoc import documents_errors
+from app.auth import auth_required, current_principal, security
+from app.db import utcnow
+from app.directory import clients, clinics, therapists
+from app.directory.schemas import (
+    AdminCreateSchema,
+    ClientProfileSchema,
+    ClinicSchema,
+    ClinicUpdateSchema,
+    MeSchema,
+    StaffCreatedSchema,
+    TherapistCreatedSchema,
+    TherapistCreateSchema,
+    TherapistPageSchema,
+    TherapistQuerySchema,
+    TherapistSchema,
+    TherapistStaffSchema,
+    TherapistWritableSchema,
+    VocabulariesSchema,
+)
+from app.directory.search import Page, TherapistFilters, search_therapists
+from app.extensions import db
+from app.identity.models import Role
+from app.vocabularies import VOCABULARIES
+
+vocabularies_blp = Blueprint(
+    "vocabularies", __name__, url_prefix="/vocabularies", description="Controlled vocabularies"
+)
+clinics_blp = Blueprint("clinics", __name__, url_prefix="/clinics", description="Clinics")
+therapists_blp = Blueprint(
+    "therapists", __name__, url_prefix="/therapists", description="Therapist directory"
+)
+me_blp = Blueprint("me", __name__, url_prefix="/me", description="Your own account")
+blueprints = (vocabularies_blp, clinics_blp, therapists_blp, me_blp)
+
+
+@vocabularies_blp.route("")
+class Vocabularies(MethodView):
+    @vocabularies_blp.response(200, VocabulariesSchema)
+    def get(self) -> dict[str, list[dict[str, str]]]:
+        """List every controlled vocabulary with codes and labels."""
+        return {
+            name: [{"code": c, "label": label} for c, label in entries.items()]
+            for name, entries in VOCABULARIES.items()
+        }
+
+
+@clinics_blp.route("")
+class Clinics(MethodView):
+    @clinics_blp.response(200, ClinicSchema(many=True))
+    def get(self) -> list[Any]:
+        """List clinics."""
+        return clinics.list_clinics(db.session)
+
+
+@clinics_blp.route("/<uuid:clinic_id>")
+class ClinicById(MethodView):
+    @clinics_blp.response(200, ClinicSchema)
+    @documents_errors(clinics_blp, 404)
+    def get(self, clinic_id: uuid.UUID) -> Any:
+        """Show a clinic."""
+        return clinics.get_clinic(db.session, clinic_id)
+
+    @auth_required(clinics_blp, Role.ADMIN)
+    @clinics_blp.arguments(ClinicUpdateSchema)
+    @clinics_blp.response(200, ClinicSchema)
+    @documents_errors(clinics_blp, 404)
+    def patch(self, changes: dict[str, Any], clinic_id: uuid.UUID) -> Any:
+        """Edit your clinic (admin)."""
+        return clinics.update_clinic(
+            db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
+        )
+
+
+@clinics_blp.route("/<uuid:clinic_id>/admins")
+class ClinicAdmins(MethodView):
+    @auth_required(clinics_blp, Role.ADMIN)
+    @clinics_blp.arguments(AdminCreateSchema)
+    @clinics_blp.response(201, StaffCreatedSchema)
+    @documents_errors(clinics_blp, 404, 409)
+    def post(self, data: dict[str, Any], clinic_id: uuid.UUID) -> dict[str, Any]:
+        """Create another admin for your clinic; returns their one-time setup token."""
+        user, token, expires_at = clinics.create_clinic_admin(
+            db.session, security(), principal=current_principal(), clinic_id=clinic_id, **data
+        )
+        return {"user": user, "setup_token": token, "setup_token_expires_at": expires_at}
+
+
+@therapists_blp.route("")
+class Therapists(MethodView):
+    @therapists_blp.arguments(TherapistQuerySchema, location="query")
+    @therapists_blp.response(200, TherapistPageSchema)
+    def get(self, query: dict[str, Any]) -> Page:
+        """Search the public directory of therapists."""
+        page, page_size = query.pop("page"), query.pop("page_size")
+        return search_therapists(
+            db.session, TherapistFilters(**query), page=page, page_size=page_size,
+            today=utcnow().date(),
+        )
+
+    @auth_required(therapists_blp, Role.ADMIN)
+    @therapists_blp.arguments(TherapistCreateSchema)
+    @therapists_blp.response(201, TherapistCreatedSchema)
+    @documents_errors(therapists_blp, 409)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create a therapist in your clinic (admin); returns their one-time setup token."""
+        email = data.pop("email")
+        therapist, token, expires_at = therapists.create_therapist(
+            db.session, security(), principal=current_principal(), email=email, profile=data
+        )
+        return {"therapist": therapist, "setup_token": token, "setup_token_expires_at": expires_at}
+
+
+@therapists_blp.route("/<uuid:therapist_id>")
+class TherapistById(MethodView):
+    @therapists_blp.response(200, TherapistSchema)
+    @documents_errors(therapists_blp, 404)
+    def get(self, therapist_id: uuid.UUID) -> Any:
+        """Show a therapist's public profile."""
+        return therapists.get_therapist(db.session, therapist_id)
+
+    @auth_required(therapists_blp, Role.THERAPIST, Role.ADMIN)
+    @therapists_blp.arguments(TherapistWritableSchema)
+    @therapists_blp.response(200, TherapistStaffSchema)
+    @documents_errors(therapists_blp, 404)
+    def patch(self, changes: dict[str, Any], therapist_id: uuid.UUID) -> Any:
+        """Edit a profile: your own (therapist) or one in your clinic (admin)."""
+        return therapists.update_therapist(
+            db.session, principal=current_principal(), therapist_id=therapist_id, changes=changes
+        )
+
+    @auth_required(therapists_blp, Role.ADMIN)
+    @therapists_blp.response(204)
+    @documents_errors(therapists_blp, 404)
+    def delete(self, therapist_id: uuid.UUID) -> None:
+        """Deactivate a therapist of your clinic (admin)."""
+        therapists.deactivate_therapist(
+            db.session, principal=current_principal(), therapist_id=therapist_id
+        )
+
+
+@me_blp.route("")
+class Me(MethodView):
+    @auth_required(me_blp)
+    @me_blp.response(200, MeSchema)
+    def get(self) -> dict[str, Any]:
+        """Show your account and profile."""
+        return clients.own_account(db.session, principal=current_principal())
+
+    @auth_required(me_blp, Role.CLIENT)
+    @me_blp.arguments(ClientProfileSchema)
+    @me_blp.response(200, ClientProfileSchema)
+    def patch(self, changes: dict[str, Any]) -> Any:
+        """Edit your client profile."""
+        return clients.update_client_profile(
+            db.session, principal=current_principal(), changes=changes
+        )
+
+    @auth_required(me_blp, Role.CLIENT)
+    @me_blp.response(204)
+    def delete(self) -> None:
+        """Delete your client account and its personal data."""
+        clients.delete_client_account(db.session, principal=current_principal())

@@ -1,0 +1,115 @@
+"""Client accounts: self-registration, own profile, account deletion."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record_phi_access
+from app.db import utcnow
+from app.directory.exceptions import InvalidProfile
+from app.directory.models import ClientProfile, TherapistProfile
+from app.identity.models import Role, User
+from app.identity.security import Security
+from app.identity.service import Principal, TokenPair, login, new_user, revoke_all_sessions
+
+MINIMUM_AGE = 18
+MINOR_AGE_GROUPS = frozenset({"children", "teens"})
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _check_adult(fields: dict[str, Any]) -> None:
+    born = fields.get("date_of_birth")
+    if born is not None:
+        if born > date.today():
+            raise InvalidProfile("Invalid date of birth.", errors={"date_of_birth": ["Is in the future."]})
+        if _age_on(born, date.today()) < MINIMUM_AGE:
+            raise InvalidProfile(
+                "Clients must be adults to register themselves.",
+                errors={"date_of_birth": [f"You must be at least {MINIMUM_AGE} to register."]},
+            )
+    if fields.get("age_group") in MINOR_AGE_GROUPS:
+        raise InvalidProfile(
+            "Clients must be adults to register themselves.",
+            errors={"age_group": ["Minors are registered by a guardian through their clinic."]},
+        )
+
+
+def register_client(
+    session: Session, security: Security, *, email: str, password: str, profile: dict[str, Any]
+) -> TokenPair:
+    """Create a client account with its profile and log it in."""
+    if profile.get("date_of_birth") is None and profile.get("age_group") is None:
+        raise InvalidProfile(
+            "Give a date of birth or an age group.",
+            errors={"age_group": ["Required when date_of_birth is not given."]},
+        )
+    _check_adult(profile)
+    user = new_user(session, security, email=email, password=password, role=Role.CLIENT)
+    session.add(ClientProfile(user=user, **profile))
+    session.flush()
+    return login(session, security, email=user.email, password=password)
+
+
+def own_client_profile(session: Session, *, principal: Principal) -> ClientProfile | None:
+    """Return the caller's client profile (a PHI read, audit-logged)."""
+    profile = session.scalars(
+        select(ClientProfile).where(ClientProfile.user_id == principal.user.id)
+    ).one_or_none()
+    if profile is None:
+        return None
+    record_phi_access(
+        session, actor_id=principal.user.id, action="read",
+        resource_type="client_profile", resource_id=profile.id,
+    )
+    session.commit()
+    return profile
+
+
+def update_client_profile(
+    session: Session, *, principal: Principal, changes: dict[str, Any]
+) -> ClientProfile:
+    """Apply changes to the caller's client profile."""
+    _check_adult(changes)
+    profile = session.scalars(
+        select(ClientProfile).where(ClientProfile.user_id == principal.user.id)
+    ).one()
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    record_phi_access(
+        session, actor_id=principal.user.id, action="update",
+        resource_type="client_profile", resource_id=profile.id,
+    )
+    session.commit()
+    return profile
+
+
+def delete_client_account(session: Session, *, principal: Principal) -> None:
+    """Close the caller's account: scrub personal data, free the email, end every session."""
+    user: User = principal.user
+    profile = session.scalars(select(ClientProfile).where(ClientProfile.user_id == user.id)).one()
+    profile.display_name, profile.legal_name, profile.date_of_birth = "Deleted client", None, None
+    user.email = f"deleted+{user.id.hex}@invalid.example"
+    user.password_hash = None
+    user.deleted_at = utcnow()
+    revoke_all_sessions(session, user=user, reason="account_deleted")
+    session.commit()
+
+
+def own_account(session: Session, *, principal: Principal) -> dict[str, Any]:
+    """Return the caller's account with their client or therapist profile."""
+    user = principal.user
+    overview: dict[str, Any] = {"user": user, "client_profile": None, "therapist_profile": None}
+    if user.role is Role.CLIENT:
+        overview["client_profile"] = own_client_profile(session, principal=principal)
+    elif user.role is Role.THERAPIST:
+        overview["therapist_profile"] = session.scalars(
+            select(TherapistProfile).where(TherapistProfile.user_id == user.id)
+        ).one_or_none()
+    return overview

@@ -1,0 +1,77 @@
+"""Clinics and their admin accounts."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.directory.exceptions import ClinicNotFound
+from app.directory.models import Clinic
+from app.exceptions import Conflict
+from app.identity.models import Role, User
+from app.identity.security import Security
+from app.identity.service import Principal, issue_setup_token, new_user
+
+
+def slugify(name: str) -> str:
+    """Return a URL-safe slug for a clinic name."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "clinic"
+
+
+def create_clinic(session: Session, *, name: str, timezone: str) -> Clinic:
+    """Create a clinic (operator bootstrap; no commit)."""
+    slug = slugify(name)
+    if session.scalar(select(Clinic.id).where(Clinic.slug == slug)) is not None:
+        raise Conflict(f"A clinic named {name!r} already exists.")
+    clinic = Clinic(name=name, slug=slug, timezone=timezone)
+    session.add(clinic)
+    return clinic
+
+
+def list_clinics(session: Session) -> list[Clinic]:
+    """Return every clinic by name."""
+    return list(session.scalars(select(Clinic).order_by(Clinic.name)))
+
+
+def get_clinic(session: Session, clinic_id: uuid.UUID) -> Clinic:
+    """Return a clinic or raise ClinicNotFound."""
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise ClinicNotFound("No clinic with this id.")
+    return clinic
+
+
+def managed_clinic(session: Session, principal: Principal, clinic_id: uuid.UUID) -> Clinic:
+    """Return the clinic if the caller administers it; otherwise it does not exist for them."""
+    if principal.user.role is not Role.ADMIN or principal.user.clinic_id != clinic_id:
+        raise ClinicNotFound("No clinic with this id among those you manage.")
+    return get_clinic(session, clinic_id)
+
+
+def update_clinic(
+    session: Session, *, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
+) -> Clinic:
+    """Edit the caller's clinic."""
+    clinic = managed_clinic(session, principal, clinic_id)
+    for name, value in changes.items():
+        setattr(clinic, name, value)
+    session.commit()
+    return clinic
+
+
+def create_clinic_admin(
+    session: Session, security: Security, *, principal: Principal, clinic_id: uuid.UUID,
+    email: str,
+) -> tuple[User, str, datetime]:
+    """Create another admin of the caller's clinic; return the one-time setup token."""
+    clinic = managed_clinic(session, principal, clinic_id)
+    user = new_user(session, security, email=email, password=None, role=Role.ADMIN,
+                    clinic_id=clinic.id)
+    token, expires_at = issue_setup_token(security, user)
+    session.commit()
+    return user, token, expires_at

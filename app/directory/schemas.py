@@ -1,0 +1,193 @@
+"""Schemas of the directory: clinics, therapist profiles, client profiles, vocabularies."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.fields import Money, TimeZone, code, codes, email_address, trimmed
+from app.identity.schemas import UserSchema
+
+
+class ClinicSchema(Schema):
+    """A clinic."""
+
+    id = fields.UUID(dump_only=True)
+    name = fields.String(dump_only=True)
+    slug = fields.String(dump_only=True)
+    timezone = fields.String(dump_only=True)
+
+
+class ClinicUpdateSchema(Schema):
+    """Editable clinic fields."""
+
+    name = trimmed(200)
+    timezone = TimeZone()
+
+
+class LicenseSchema(Schema):
+    """A license to practise in one jurisdiction."""
+
+    jurisdiction = code("jurisdictions", required=True)
+    license_type = code("license_types", required=True)
+    number = trimmed(64, required=True)
+    expires_on = fields.Date(required=True, metadata={"description": "Valid through this date"})
+
+
+class TherapistWritableSchema(Schema):
+    """Profile fields a therapist or their clinic admin can set."""
+
+    display_name = trimmed(120)
+    pronouns = trimmed(40, allow_none=True)
+    credentials = trimmed(120, allow_none=True)
+    bio = fields.String(validate=validate.Length(max=5000))
+    photo_url = fields.URL(schemes={"https"}, allow_none=True, validate=validate.Length(max=500))
+    gender = code("genders", allow_none=True)
+    timezone = TimeZone()
+    formats = codes("formats")
+    specialties = codes("concerns")
+    modalities = codes("modalities")
+    languages = codes("languages")
+    communities = codes("communities")
+    age_groups = codes("age_groups")
+    accepting_new_clients = fields.Boolean()
+    # admin only
+    licenses = fields.List(fields.Nested(LicenseSchema), validate=validate.Length(max=60))
+    insurance_plans = codes("insurance_plans")
+    currency = code("currencies")
+    self_pay_rate_cents = Money()
+    sliding_scale_min_cents = Money(allow_none=True)
+    max_caseload = fields.Integer(strict=True, validate=validate.Range(min=1, max=500))
+    risk_trained = fields.Boolean(metadata={"description": "Trained for clients at risk"})
+
+
+class TherapistCreateSchema(TherapistWritableSchema):
+    """A new therapist account with its profile (admin)."""
+
+    email = email_address(required=True)
+    display_name = trimmed(120, required=True)
+    timezone = TimeZone(required=True)
+
+
+class TherapistSchema(Schema):
+    """A therapist's public directory entry."""
+
+    id = fields.UUID()
+    clinic_id = fields.UUID()
+    display_name = fields.String()
+    pronouns = fields.String(allow_none=True)
+    credentials = fields.String(allow_none=True)
+    bio = fields.String()
+    photo_url = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    timezone = fields.String()
+    licenses = fields.List(fields.Nested(LicenseSchema))
+    specialties = fields.List(fields.String())
+    modalities = fields.List(fields.String())
+    languages = fields.List(fields.String())
+    communities = fields.List(fields.String())
+    age_groups = fields.List(fields.String())
+    insurance_plans = fields.List(fields.String())
+    formats = fields.List(fields.String())
+    currency = fields.String()
+    self_pay_rate_cents = fields.Integer()
+    sliding_scale_min_cents = fields.Integer(allow_none=True)
+    accepting_new_clients = fields.Boolean()
+    risk_trained = fields.Boolean()
+
+
+class TherapistStaffSchema(TherapistSchema):
+    """A therapist as their clinic sees them."""
+
+    max_caseload = fields.Integer()
+
+
+class TherapistCreatedSchema(Schema):
+    """A created therapist and the one-time token they use to set their password."""
+
+    therapist = fields.Nested(TherapistStaffSchema)
+    setup_token = fields.String()
+    setup_token_expires_at = fields.AwareDateTime()
+
+
+class TherapistQuerySchema(Schema):
+    """Directory filters and paging."""
+
+    jurisdiction = code("jurisdictions", metadata={"description": "Licensed and unexpired there"})
+    language = code("languages")
+    specialty = code("concerns")
+    modality = code("modalities")
+    insurance = code("insurance_plans")
+    community = code("communities")
+    age_group = code("age_groups")
+    format = code("formats")
+    gender = code("genders")
+    accepting_new_clients = fields.Boolean()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class TherapistPageSchema(Schema):
+    """One page of therapists."""
+
+    items = fields.List(fields.Nested(TherapistSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class ClientProfileSchema(Schema):
+    """A client's own profile."""
+
+    id = fields.UUID(dump_only=True)
+    display_name = trimmed(120)
+    legal_name = trimmed(200, allow_none=True,
+                         metadata={"description": "Only needed for insurance billing"})
+    date_of_birth = fields.Date(allow_none=True)
+    age_group = code("age_groups", allow_none=True)
+    jurisdiction = code("jurisdictions")
+    timezone = TimeZone()
+
+
+class MeSchema(Schema):
+    """The caller's account with their profile."""
+
+    user = fields.Nested(UserSchema)
+    client_profile = fields.Nested(ClientProfileSchema, allow_none=True)
+    therapist_profile = fields.Nested(TherapistStaffSchema, allow_none=True)
+
+
+class AdminCreateSchema(Schema):
+    """A new admin of the clinic."""
+
+    email = email_address(required=True)
+
+
+class StaffCreatedSchema(Schema):
+    """A created staff account and its one-time setup token."""
+
+    user = fields.Nested(UserSchema)
+    setup_token = fields.String()
+    setup_token_expires_at = fields.AwareDateTime()
+
+
+class VocabularyEntrySchema(Schema):
+    """One allowed code and its label."""
+
+    code = fields.String()
+    label = fields.String()
+
+
+class VocabulariesSchema(Schema):
+    """Every controlled vocabulary."""
+
+    jurisdictions = fields.List(fields.Nested(VocabularyEntrySchema))
+    license_types = fields.List(fields.Nested(VocabularyEntrySchema))
+    concerns = fields.List(fields.Nested(VocabularyEntrySchema))
+    modalities = fields.List(fields.Nested(VocabularyEntrySchema))
+    languages = fields.List(fields.Nested(VocabularyEntrySchema))
+    genders = fields.List(fields.Nested(VocabularyEntrySchema))
+    communities = fields.List(fields.Nested(VocabularyEntrySchema))
+    age_groups = fields.List(fields.Nested(VocabularyEntrySchema))
+    insurance_plans = fields.List(fields.Nested(VocabularyEntrySchema))
+    formats = fields.List(fields.Nested(VocabularyEntrySchema))
+    currencies = fields.List(fields.Nested(VocabularyEntrySchema))

@@ -1,0 +1,128 @@
+"""Therapist profiles: creation by a clinic admin, edits, deactivation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.directory.exceptions import InvalidProfile, ProfileNotEditable, TherapistNotFound
+from app.directory.models import FACETS, TherapistLicense, TherapistProfile
+from app.identity.models import Role, User
+from app.identity.security import Security
+from app.identity.service import Principal, issue_setup_token, new_user, revoke_all_sessions
+
+# Fields only the clinic may set: credentials it verified, prices, capacity, insurance contracts.
+ADMIN_ONLY_FIELDS = frozenset(
+    {"licenses", "risk_trained", "max_caseload", "self_pay_rate_cents",
+     "sliding_scale_min_cents", "currency", "insurance_plans"}
+)
+
+
+def live_therapists() -> Any:
+    """A select of therapist profiles whose accounts are not deleted."""
+    return (
+        select(TherapistProfile)
+        .join(User, User.id == TherapistProfile.user_id)
+        .where(User.deleted_at.is_(None))
+    )
+
+
+def get_therapist(session: Session, therapist_id: uuid.UUID) -> TherapistProfile:
+    """Return a listed therapist or raise TherapistNotFound."""
+    profile = session.scalars(
+        live_therapists().where(TherapistProfile.id == therapist_id)
+    ).one_or_none()
+    if profile is None:
+        raise TherapistNotFound("No therapist with this id.")
+    return profile
+
+
+def _apply(profile: TherapistProfile, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        if name == "licenses":
+            profile.licenses = [TherapistLicense(**item) for item in value]
+        elif name in FACETS or hasattr(TherapistProfile, name):
+            setattr(profile, name, value)
+    rate, floor = profile.self_pay_rate_cents, profile.sliding_scale_min_cents
+    if floor is not None and floor > rate:
+        raise InvalidProfile(
+            "The sliding-scale minimum cannot exceed the self-pay rate.",
+            errors={"sliding_scale_min_cents": [f"Must be at most self_pay_rate_cents ({rate})."]},
+        )
+
+
+def _check_licenses_unique(licenses: list[dict[str, Any]]) -> None:
+    seen = set()
+    for item in licenses:
+        key = (item["jurisdiction"], item["license_type"])
+        if key in seen:
+            raise InvalidProfile(
+                "A license is listed twice.",
+                errors={"licenses": [f"Duplicate {key[1]} license in {key[0]}."]},
+            )
+        seen.add(key)
+
+
+def create_therapist(
+    session: Session, security: Security, *, principal: Principal, email: str,
+    profile: dict[str, Any],
+) -> tuple[TherapistProfile, str, datetime]:
+    """Create a therapist account and profile in the admin's clinic; return a setup token."""
+    _check_licenses_unique(profile.get("licenses", []))
+    user = new_user(
+        session, security, email=email, password=None, role=Role.THERAPIST,
+        clinic_id=principal.user.clinic_id,
+    )
+    therapist = TherapistProfile(user=user, clinic_id=principal.user.clinic_id)
+    therapist.facets = []
+    _apply(therapist, {"bio": "", **profile})
+    session.add(therapist)
+    token, expires_at = issue_setup_token(security, user)
+    session.commit()
+    return therapist, token, expires_at
+
+
+def _may_edit(principal: Principal, therapist: TherapistProfile) -> bool:
+    user = principal.user
+    if user.role is Role.ADMIN:
+        return user.clinic_id == therapist.clinic_id
+    return user.role is Role.THERAPIST and user.id == therapist.user_id
+
+
+def update_therapist(
+    session: Session, *, principal: Principal, therapist_id: uuid.UUID, changes: dict[str, Any]
+) -> TherapistProfile:
+    """Edit a profile: the therapist their own, an admin those of their clinic."""
+    therapist = get_therapist(session, therapist_id)
+    if not _may_edit(principal, therapist):
+        raise ProfileNotEditable("You may not edit this therapist's profile.")
+    if principal.role is not Role.ADMIN:
+        forbidden = sorted(ADMIN_ONLY_FIELDS & changes.keys())
+        if forbidden:
+            raise ProfileNotEditable(
+                "Only a clinic admin may change these fields.",
+                errors={name: ["Only a clinic admin may change this field."] for name in forbidden},
+            )
+    if "licenses" in changes:
+        _check_licenses_unique(changes["licenses"])
+    _apply(therapist, changes)
+    session.commit()
+    return therapist
+
+
+def deactivate_therapist(
+    session: Session, *, principal: Principal, therapist_id: uuid.UUID
+) -> None:
+    """Remove a therapist of the admin's clinic from the directory and end their sessions."""
+    therapist = get_therapist(session, therapist_id)
+    if not _may_edit(principal, therapist):
+        raise ProfileNotEditable("Only an admin of the therapist's clinic may deactivate them.")
+    therapist.accepting_new_clients = False
+    therapist.user.deleted_at = utcnow()
+    revoke_all_sessions(session, user=therapist.user, reason="account_deactivated")
+    session.commit()

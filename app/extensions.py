@@ -1,0 +1,62 @@
+"""Flask extensions, created once and bound to an app in create_app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import Api
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import make_engine
+
+
+@dataclass
+class DatabaseState:
+    """The engine and session factory of one app."""
+
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+
+class Database:
+    """One SQLAlchemy session per app context, closed at teardown."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine for the app's DATABASE_URL."""
+        engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+        app.extensions["database"] = DatabaseState(
+            engine, sessionmaker(bind=engine, expire_on_commit=False)
+        )
+        app.teardown_appcontext(self._close_session)
+
+    @staticmethod
+    def state(app: Flask | None = None) -> DatabaseState:
+        """Return the database state of the app (the current one by default)."""
+        return (app or current_app).extensions["database"]
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context, created on first use."""
+        if "db_session" not in g:
+            g.db_session = self.state().sessionmaker()
+        return g.db_session
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def _rate_limit_key() -> Any:
+    return get_remote_address()
+
+
+db = Database()
+api = Api()
+limiter = Limiter(key_func=_rate_limit_key, default_limits=[])

@@ -1,0 +1,104 @@
+"""Auth endpoints: register, login, refresh, logout, staff setup, password change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.apidoc import documents_errors
+from app.auth import auth_required, current_principal, security
+from app.directory.clients import register_client
+from app.extensions import db, limiter
+from app.identity import service
+from app.identity.schemas import (
+    LoginSchema,
+    PasswordChangeSchema,
+    RefreshSchema,
+    RegisterSchema,
+    SetupSchema,
+    TokenPairSchema,
+)
+
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Accounts and tokens")
+
+
+def _auth_rate_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+rate_limited = limiter.limit(_auth_rate_limit, methods=["POST"])
+
+
+@blp.route("/register")
+class Register(MethodView):
+    decorators = [rate_limited]
+
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, TokenPairSchema)
+    @documents_errors(blp, 409, 429)
+    def post(self, data: dict[str, Any]) -> service.TokenPair:
+        """Register a client account and log in."""
+        email, password = data.pop("email"), data.pop("password")
+        return register_client(
+            db.session, security(), email=email, password=password, profile=data
+        )
+
+
+@blp.route("/login")
+class Login(MethodView):
+    decorators = [rate_limited]
+
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @documents_errors(blp, 401, 429)
+    def post(self, data: dict[str, Any]) -> service.TokenPair:
+        """Log in with email and password."""
+        return service.login(db.session, security(), **data)
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    decorators = [rate_limited]
+
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokenPairSchema)
+    @documents_errors(blp, 401, 429)
+    def post(self, data: dict[str, Any]) -> service.TokenPair:
+        """Exchange a refresh token for new tokens (the old one is spent)."""
+        return service.refresh(db.session, security(), **data)
+
+
+@blp.route("/setup")
+class Setup(MethodView):
+    decorators = [rate_limited]
+
+    @blp.arguments(SetupSchema)
+    @blp.response(200, TokenPairSchema)
+    @documents_errors(blp, 401, 429)
+    def post(self, data: dict[str, Any]) -> service.TokenPair:
+        """Set a staff account's first password with its one-time setup token."""
+        return service.complete_setup(db.session, security(), **data)
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @auth_required(blp)
+    @blp.response(204)
+    def post(self) -> None:
+        """End the current session; its access and refresh tokens stop working."""
+        service.logout(db.session, principal=current_principal())
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @auth_required(blp)
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, data: dict[str, Any]) -> None:
+        """Change your password; every other session is ended."""
+        service.change_password(
+            db.session, security(), principal=current_principal(), **data
+        )

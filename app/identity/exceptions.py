@@ -1,0 +1,19 @@
+"""Identity errors."""
+
+from app.exceptions import AuthenticationFailed, Conflict, InvalidRequest
+
+
+class WeakPassword(InvalidRequest):
+    """The password breaks the minimum rules."""
+
+
+class EmailTaken(Conflict):
+    """An account with this email already exists."""
+
+
+class InvalidCredentials(AuthenticationFailed):
+    """Email or password is wrong."""
+
+
+class InvalidToken(AuthenticationFailed):
+    """A token is malformed, tampered, expired, revoked or for a user who no longer exists."""

@@ -1,0 +1,68 @@
+"""Request and response schemas of the auth endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.fields import TimeZone, code, email_address, trimmed
+
+PASSWORD = {"validate": validate.Length(min=1, max=1024), "load_only": True}
+
+
+class UserSchema(Schema):
+    """An account as its owner sees it."""
+
+    id = fields.UUID(dump_only=True)
+    email = fields.String(dump_only=True)
+    role = fields.String(dump_only=True, attribute="role.value")
+    clinic_id = fields.UUID(dump_only=True, allow_none=True)
+
+
+class TokenPairSchema(Schema):
+    """Tokens issued by login, refresh and setup."""
+
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.Constant("Bearer")
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "Access token expiry"})
+    user = fields.Nested(UserSchema, required=True)
+
+
+class LoginSchema(Schema):
+    """Email and password."""
+
+    email = fields.String(required=True, validate=validate.Length(min=3, max=320))
+    password = fields.String(required=True, **PASSWORD)
+
+
+class RegisterSchema(Schema):
+    """A client's self-registration: account and profile."""
+
+    email = email_address(required=True)
+    password = fields.String(required=True, **PASSWORD)
+    display_name = trimmed(120, required=True, metadata={"description": "May be a pseudonym"})
+    jurisdiction = code("jurisdictions", required=True,
+                        metadata={"description": "Where the client is located (US state code)"})
+    timezone = TimeZone(required=True)
+    date_of_birth = fields.Date(load_default=None)
+    age_group = code("age_groups", load_default=None)
+
+
+class RefreshSchema(Schema):
+    """A refresh token to rotate."""
+
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SetupSchema(Schema):
+    """The one-time setup token of a staff account and its first password."""
+
+    setup_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, **PASSWORD)
+
+
+class PasswordChangeSchema(Schema):
+    """The current password and the new one."""
+
+    current_password = fields.String(required=True, **PASSWORD)
+    new_password = fields.String(required=True, **PASSWORD)

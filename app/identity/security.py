@@ -1,0 +1,40 @@
+"""The identity settings a use case needs, built once from configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from app.identity.passwords import Argon2Parameters, PasswordHashing
+from app.identity.tokens import AccessTokens
+
+
+@dataclass(frozen=True)
+class Security:
+    """Password hashing, access tokens and token lifetimes."""
+
+    passwords: PasswordHashing
+    access_tokens: AccessTokens
+    refresh_ttl: timedelta
+    setup_ttl: timedelta
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Security:
+        """Build from the application configuration."""
+        return cls(
+            passwords=PasswordHashing(
+                Argon2Parameters(
+                    time_cost=config["PASSWORD_HASH_TIME_COST"],
+                    memory_kib=config["PASSWORD_HASH_MEMORY_KIB"],
+                    parallelism=config["PASSWORD_HASH_PARALLELISM"],
+                )
+            ),
+            access_tokens=AccessTokens(
+                config["SECRET_KEY"],
+                issuer=config["JWT_ISSUER"],
+                ttl=timedelta(seconds=config["ACCESS_TOKEN_TTL_SECONDS"]),
+            ),
+            refresh_ttl=timedelta(seconds=config["REFRESH_TOKEN_TTL_SECONDS"]),
+            setup_ttl=timedelta(seconds=config["SETUP_TOKEN_TTL_SECONDS"]),
+        )

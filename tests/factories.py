@@ -1,0 +1,107 @@
+"""Builders for test data, going through the same code paths as the service."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.directory.clinics import create_clinic
+from app.directory.models import ClientProfile, Clinic, TherapistLicense, TherapistProfile
+from app.identity.models import Role, User
+from app.identity.security import Security
+from app.identity.service import new_user
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def unique_email(prefix: str) -> str:
+    """Return an email address no other test uses."""
+    return f"{prefix}{next(_counter)}@example.org"
+
+
+def make_clinic(session: Session, name: str | None = None, tz: str = "America/New_York") -> Clinic:
+    """Create and flush a clinic."""
+    clinic = create_clinic(session, name=name or f"Clinic {next(_counter)}", timezone=tz)
+    session.flush()
+    return clinic
+
+
+def make_user(
+    session: Session, security: Security, role: Role, *, clinic: Clinic | None = None,
+    email: str | None = None, password: str = PASSWORD,
+) -> User:
+    """Create and flush a user with a password."""
+    user = new_user(
+        session, security, email=email or unique_email(role.value), password=password,
+        role=role, clinic_id=clinic.id if clinic else None,
+    )
+    session.flush()
+    return user
+
+
+def make_therapist(
+    session: Session, security: Security, clinic: Clinic, *,
+    licenses: list[tuple[str, date]] | None = None, **fields: Any,
+) -> TherapistProfile:
+    """Create a therapist with a profile; licenses as (jurisdiction, expires_on) pairs."""
+    user = make_user(session, security, Role.THERAPIST, clinic=clinic, email=fields.pop("email", None))
+    facets = {name: fields.pop(name) for name in list(fields) if name in _FACET_NAMES}
+    profile = TherapistProfile(
+        user=user, clinic=clinic, display_name=fields.pop("display_name", "Dr. Test"),
+        timezone=fields.pop("timezone", "America/New_York"), bio=fields.pop("bio", ""), **fields,
+    )
+    profile.facets = []
+    profile.languages = facets.pop("languages", ["en"])
+    profile.formats = facets.pop("formats", ["video"])
+    for name, codes in facets.items():
+        setattr(profile, name, codes)
+    default_expiry = utcnow().date() + timedelta(days=365)
+    for jurisdiction, expires_on in licenses or [("CA", default_expiry)]:
+        profile.licenses.append(
+            TherapistLicense(jurisdiction=jurisdiction, license_type="lcsw",
+                             number=f"L-{next(_counter)}", expires_on=expires_on)
+        )
+    session.add(profile)
+    session.commit()
+    return profile
+
+
+_FACET_NAMES = {"specialties", "modalities", "languages", "communities", "age_groups",
+                "insurance_plans", "formats"}
+
+
+def make_client(session: Session, security: Security, **fields: Any) -> ClientProfile:
+    """Create a client with a profile."""
+    user = make_user(session, security, Role.CLIENT, email=fields.pop("email", None))
+    profile = ClientProfile(
+        user=user, display_name=fields.pop("display_name", "River"),
+        jurisdiction=fields.pop("jurisdiction", "CA"), timezone=fields.pop("timezone", "America/Los_Angeles"),
+        age_group=fields.pop("age_group", "adults"), **fields,
+    )
+    session.add(profile)
+    session.commit()
+    return profile
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    """Log in through the API and return the token response."""
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def bearer(tokens: dict[str, Any] | str) -> dict[str, str]:
+    """Authorization header for an access token or a token response."""
+    token = tokens if isinstance(tokens, str) else tokens["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def auth_headers(client: FlaskClient, user: User) -> dict[str, str]:
+    """Log the user in and return their Authorization header."""
+    return bearer(login(client, user.email))
