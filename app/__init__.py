@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
 from app.errors import register_error_handlers
-from app.extensions import api, db, limiter
+from app.extensions import db, init_api, init_rate_limits
 from app.identity.security import Security
 from app.logs import configure_logging, request_id_var
 
@@ -33,7 +33,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
     db.init_app(app)
-    limiter.init_app(app)
     app.extensions["security"] = Security.from_config(app.config)
     _init_api(app)
     register_error_handlers(app)
@@ -47,13 +46,11 @@ def _init_api(app: Flask) -> None:
     from app.identity.api import blp as identity_blp
     from app.ops import ops
 
-    api.init_app(app)
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-    )
+    api = init_api(app)
     for blueprint in (identity_blp, *directory_blueprints):
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(ops)
+    init_rate_limits(app, identity_blp)
 
 
 def _init_request_ids(app: Flask) -> None:

@@ -41,8 +41,9 @@ def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> No
     session = db.session
     clinic = create_clinic(session, name=name, timezone=timezone_name)
     session.flush()
-    admin = new_user(session, security, email=admin_email, password=None, role=Role.ADMIN,
-                     clinic_id=clinic.id)
+    admin = new_user(
+        session, security, email=admin_email, password=None, role=Role.ADMIN, clinic_id=clinic.id
+    )
     token, expires_at = issue_setup_token(security, admin)
     session.commit()
     click.echo(f"clinic {clinic.name} ({clinic.id}) created")

@@ -27,8 +27,13 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Conflict: 409,
 }
 
-STATUS_NAMES = {422: "Unprocessable Entity", 401: "Unauthorized", 403: "Forbidden",
-                404: "Not Found", 409: "Conflict"}
+STATUS_NAMES = {
+    422: "Unprocessable Entity",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+}
 
 
 def error_body(code: int, status: str, message: str, errors: Any = None) -> dict[str, Any]:

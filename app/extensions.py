@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Blueprint, Flask, current_app, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
@@ -53,10 +52,21 @@ class Database:
             session.close()
 
 
-def _rate_limit_key() -> Any:
-    return get_remote_address()
+def init_rate_limits(app: Flask, *limited: Blueprint) -> Limiter:
+    """Give the app its own limiter (storage from config) and limit POSTs to the blueprints."""
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    for blueprint in limited:
+        limiter.limit(lambda: app.config["RATELIMIT_AUTH"], methods=["POST"])(blueprint)
+    return limiter
+
+
+def init_api(app: Flask) -> Api:
+    """Give the app its own flask-smorest Api (and so its own OpenAPI document)."""
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    return api
 
 
 db = Database()
-api = Api()
-limiter = Limiter(key_func=_rate_limit_key, default_limits=[])

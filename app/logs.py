@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
+from typing import IO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -21,22 +22,26 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    """Send JSON log lines to stderr, once per process."""
-    root = logging.getLogger()
-    if any(getattr(h, "_teletherapy", False) for h in root.handlers):
-        root.setLevel(level)
-        return
-    handler = logging.StreamHandler()
-    handler._teletherapy = True  # type: ignore[attr-defined]
+def json_log_handler(stream: IO[str] | None = None) -> logging.Handler:
+    """A handler writing one JSON object per line, with the request id."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(
         JsonFormatter(
             "{asctime}{levelname}{name}{message}{request_id}",
             style="{",
+            datefmt="%Y-%m-%dT%H:%M:%S%z",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            timestamp=False,
         )
     )
-    root.addHandler(handler)
+    return handler
+
+
+def configure_logging(level: str) -> None:
+    """Send JSON log lines to stderr, once per process."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_teletherapy", False) for h in root.handlers):
+        handler = json_log_handler()
+        handler._teletherapy = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
     root.setLevel(level)

@@ -12,8 +12,13 @@ from app.extensions import db
 ops = Blueprint("ops", __name__)
 
 DOCS_ASSETS = frozenset(
-    {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
-     "favicon-16x16.png", "favicon-32x32.png"}
+    {
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "favicon-16x16.png",
+        "favicon-32x32.png",
+    }
 )
 
 

@@ -123,7 +123,9 @@ INSURANCE_PLANS: Final = _labelled(
 
 FORMATS: Final = _labelled(("video", "Video"), ("phone", "Phone"))
 
-CURRENCIES: Final = _labelled(("USD", "US dollar"),)
+CURRENCIES: Final = _labelled(
+    ("USD", "US dollar"),
+)
 
 TIME_ZONES: Final = frozenset(available_timezones())
 

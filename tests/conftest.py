@@ -122,3 +122,15 @@ def client(app: Flask) -> FlaskClient:
 def security(app_instance: Flask) -> Security:
     """The app's password hashing and token settings."""
     return app_instance.extensions["security"]
+
+
+@pytest.fixture
+def make_app(database_url: str, engine: Engine, session_factory: sessionmaker[Session], tmp_path):
+    """Build a separate app (own config, own rate-limit store) bound to this test's transaction."""
+
+    def build(**overrides: Any) -> Flask:
+        new_app = create_app(test_config(database_url, tmp_path, **overrides))
+        Database.state(new_app).sessionmaker = session_factory
+        return new_app
+
+    return build

@@ -33,28 +33,47 @@ def make_clinic(session: Session, name: str | None = None, tz: str = "America/Ne
 
 
 def make_user(
-    session: Session, security: Security, role: Role, *, clinic: Clinic | None = None,
-    email: str | None = None, password: str = PASSWORD,
+    session: Session,
+    security: Security,
+    role: Role,
+    *,
+    clinic: Clinic | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
 ) -> User:
     """Create and flush a user with a password."""
     user = new_user(
-        session, security, email=email or unique_email(role.value), password=password,
-        role=role, clinic_id=clinic.id if clinic else None,
+        session,
+        security,
+        email=email or unique_email(role.value),
+        password=password,
+        role=role,
+        clinic_id=clinic.id if clinic else None,
     )
     session.flush()
     return user
 
 
 def make_therapist(
-    session: Session, security: Security, clinic: Clinic, *,
-    licenses: list[tuple[str, date]] | None = None, **fields: Any,
+    session: Session,
+    security: Security,
+    clinic: Clinic,
+    *,
+    licenses: list[tuple[str, date]] | None = None,
+    **fields: Any,
 ) -> TherapistProfile:
     """Create a therapist with a profile; licenses as (jurisdiction, expires_on) pairs."""
-    user = make_user(session, security, Role.THERAPIST, clinic=clinic, email=fields.pop("email", None))
+    user = make_user(
+        session, security, Role.THERAPIST, clinic=clinic, email=fields.pop("email", None)
+    )
     facets = {name: fields.pop(name) for name in list(fields) if name in _FACET_NAMES}
     profile = TherapistProfile(
-        user=user, clinic=clinic, display_name=fields.pop("display_name", "Dr. Test"),
-        timezone=fields.pop("timezone", "America/New_York"), bio=fields.pop("bio", ""), **fields,
+        user=user,
+        clinic=clinic,
+        display_name=fields.pop("display_name", "Dr. Test"),
+        timezone=fields.pop("timezone", "America/New_York"),
+        bio=fields.pop("bio", ""),
+        **fields,
     )
     profile.facets = []
     profile.languages = facets.pop("languages", ["en"])
@@ -64,25 +83,39 @@ def make_therapist(
     default_expiry = utcnow().date() + timedelta(days=365)
     for jurisdiction, expires_on in licenses or [("CA", default_expiry)]:
         profile.licenses.append(
-            TherapistLicense(jurisdiction=jurisdiction, license_type="lcsw",
-                             number=f"L-{next(_counter)}", expires_on=expires_on)
+            TherapistLicense(
+                jurisdiction=jurisdiction,
+                license_type="lcsw",
+                number=f"L-{next(_counter)}",
+                expires_on=expires_on,
+            )
         )
     session.add(profile)
     session.commit()
     return profile
 
 
-_FACET_NAMES = {"specialties", "modalities", "languages", "communities", "age_groups",
-                "insurance_plans", "formats"}
+_FACET_NAMES = {
+    "specialties",
+    "modalities",
+    "languages",
+    "communities",
+    "age_groups",
+    "insurance_plans",
+    "formats",
+}
 
 
 def make_client(session: Session, security: Security, **fields: Any) -> ClientProfile:
     """Create a client with a profile."""
     user = make_user(session, security, Role.CLIENT, email=fields.pop("email", None))
     profile = ClientProfile(
-        user=user, display_name=fields.pop("display_name", "River"),
-        jurisdiction=fields.pop("jurisdiction", "CA"), timezone=fields.pop("timezone", "America/Los_Angeles"),
-        age_group=fields.pop("age_group", "adults"), **fields,
+        user=user,
+        display_name=fields.pop("display_name", "River"),
+        jurisdiction=fields.pop("jurisdiction", "CA"),
+        timezone=fields.pop("timezone", "America/Los_Angeles"),
+        age_group=fields.pop("age_group", "adults"),
+        **fields,
     )
     session.add(profile)
     session.commit()

@@ -104,7 +104,10 @@ class Therapists(MethodView):
         """Search the public directory of therapists."""
         page, page_size = query.pop("page"), query.pop("page_size")
         return search_therapists(
-            db.session, TherapistFilters(**query), page=page, page_size=page_size,
+            db.session,
+            TherapistFilters(**query),
+            page=page,
+            page_size=page_size,
             today=utcnow().date(),
         )
 

@@ -26,10 +26,13 @@ def _age_on(born: date, day: date) -> int:
 
 def _check_adult(fields: dict[str, Any]) -> None:
     born = fields.get("date_of_birth")
+    today = utcnow().date()
     if born is not None:
-        if born > date.today():
-            raise InvalidProfile("Invalid date of birth.", errors={"date_of_birth": ["Is in the future."]})
-        if _age_on(born, date.today()) < MINIMUM_AGE:
+        if born > today:
+            raise InvalidProfile(
+                "Invalid date of birth.", errors={"date_of_birth": ["Is in the future."]}
+            )
+        if _age_on(born, today) < MINIMUM_AGE:
             raise InvalidProfile(
                 "Clients must be adults to register themselves.",
                 errors={"date_of_birth": [f"You must be at least {MINIMUM_AGE} to register."]},
@@ -65,8 +68,11 @@ def own_client_profile(session: Session, *, principal: Principal) -> ClientProfi
     if profile is None:
         return None
     record_phi_access(
-        session, actor_id=principal.user.id, action="read",
-        resource_type="client_profile", resource_id=profile.id,
+        session,
+        actor_id=principal.user.id,
+        action="read",
+        resource_type="client_profile",
+        resource_id=profile.id,
     )
     session.commit()
     return profile
@@ -83,8 +89,11 @@ def update_client_profile(
     for name, value in changes.items():
         setattr(profile, name, value)
     record_phi_access(
-        session, actor_id=principal.user.id, action="update",
-        resource_type="client_profile", resource_id=profile.id,
+        session,
+        actor_id=principal.user.id,
+        action="update",
+        resource_type="client_profile",
+        resource_id=profile.id,
     )
     session.commit()
     return profile

@@ -65,13 +65,18 @@ def update_clinic(
 
 
 def create_clinic_admin(
-    session: Session, security: Security, *, principal: Principal, clinic_id: uuid.UUID,
+    session: Session,
+    security: Security,
+    *,
+    principal: Principal,
+    clinic_id: uuid.UUID,
     email: str,
 ) -> tuple[User, str, datetime]:
     """Create another admin of the caller's clinic; return the one-time setup token."""
     clinic = managed_clinic(session, principal, clinic_id)
-    user = new_user(session, security, email=email, password=None, role=Role.ADMIN,
-                    clinic_id=clinic.id)
+    user = new_user(
+        session, security, email=email, password=None, role=Role.ADMIN, clinic_id=clinic.id
+    )
     token, expires_at = issue_setup_token(security, user)
     session.commit()
     return user, token, expires_at

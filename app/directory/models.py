@@ -58,8 +58,13 @@ class FacetList:
 
 
 FACETS = (
-    "specialties", "modalities", "languages", "communities", "age_groups",
-    "insurance_plans", "formats",
+    "specialties",
+    "modalities",
+    "languages",
+    "communities",
+    "age_groups",
+    "insurance_plans",
+    "formats",
 )
 
 

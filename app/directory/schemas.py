@@ -140,8 +140,9 @@ class ClientProfileSchema(Schema):
 
     id = fields.UUID(dump_only=True)
     display_name = trimmed(120)
-    legal_name = trimmed(200, allow_none=True,
-                         metadata={"description": "Only needed for insurance billing"})
+    legal_name = trimmed(
+        200, allow_none=True, metadata={"description": "Only needed for insurance billing"}
+    )
     date_of_birth = fields.Date(allow_none=True)
     age_group = code("age_groups", allow_none=True)
     jurisdiction = code("jurisdictions")

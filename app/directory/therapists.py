@@ -18,8 +18,15 @@ from app.identity.service import Principal, issue_setup_token, new_user, revoke_
 
 # Fields only the clinic may set: credentials it verified, prices, capacity, insurance contracts.
 ADMIN_ONLY_FIELDS = frozenset(
-    {"licenses", "risk_trained", "max_caseload", "self_pay_rate_cents",
-     "sliding_scale_min_cents", "currency", "insurance_plans"}
+    {
+        "licenses",
+        "risk_trained",
+        "max_caseload",
+        "self_pay_rate_cents",
+        "sliding_scale_min_cents",
+        "currency",
+        "insurance_plans",
+    }
 )
 
 
@@ -69,13 +76,21 @@ def _check_licenses_unique(licenses: list[dict[str, Any]]) -> None:
 
 
 def create_therapist(
-    session: Session, security: Security, *, principal: Principal, email: str,
+    session: Session,
+    security: Security,
+    *,
+    principal: Principal,
+    email: str,
     profile: dict[str, Any],
 ) -> tuple[TherapistProfile, str, datetime]:
     """Create a therapist account and profile in the admin's clinic; return a setup token."""
     _check_licenses_unique(profile.get("licenses", []))
     user = new_user(
-        session, security, email=email, password=None, role=Role.THERAPIST,
+        session,
+        security,
+        email=email,
+        password=None,
+        role=Role.THERAPIST,
         clinic_id=principal.user.clinic_id,
     )
     therapist = TherapistProfile(user=user, clinic_id=principal.user.clinic_id)

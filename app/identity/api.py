@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.apidoc import documents_errors
 from app.auth import auth_required, current_principal, security
 from app.directory.clients import register_client
-from app.extensions import db, limiter
+from app.extensions import db
 from app.identity import service
 from app.identity.schemas import (
     LoginSchema,
@@ -23,34 +22,22 @@ from app.identity.schemas import (
 )
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Accounts and tokens")
-
-
-def _auth_rate_limit() -> str:
-    return current_app.config["RATELIMIT_AUTH"]
-
-
-rate_limited = limiter.limit(_auth_rate_limit, methods=["POST"])
+# Every POST here is rate-limited per client address (see app.extensions.init_rate_limits).
 
 
 @blp.route("/register")
 class Register(MethodView):
-    decorators = [rate_limited]
-
     @blp.arguments(RegisterSchema)
     @blp.response(201, TokenPairSchema)
     @documents_errors(blp, 409, 429)
     def post(self, data: dict[str, Any]) -> service.TokenPair:
         """Register a client account and log in."""
         email, password = data.pop("email"), data.pop("password")
-        return register_client(
-            db.session, security(), email=email, password=password, profile=data
-        )
+        return register_client(db.session, security(), email=email, password=password, profile=data)
 
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [rate_limited]
-
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     @documents_errors(blp, 401, 429)
@@ -61,8 +48,6 @@ class Login(MethodView):
 
 @blp.route("/refresh")
 class Refresh(MethodView):
-    decorators = [rate_limited]
-
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenPairSchema)
     @documents_errors(blp, 401, 429)
@@ -73,8 +58,6 @@ class Refresh(MethodView):
 
 @blp.route("/setup")
 class Setup(MethodView):
-    decorators = [rate_limited]
-
     @blp.arguments(SetupSchema)
     @blp.response(200, TokenPairSchema)
     @documents_errors(blp, 401, 429)
@@ -99,6 +82,4 @@ class Password(MethodView):
     @blp.response(204)
     def post(self, data: dict[str, Any]) -> None:
         """Change your password; every other session is ended."""
-        service.change_password(
-            db.session, security(), principal=current_principal(), **data
-        )
+        service.change_password(db.session, security(), principal=current_principal(), **data)

@@ -14,9 +14,21 @@ MAX_LENGTH = 256
 # A short deny-list of the passwords seen most often in breaches that meet the length rule.
 COMMON_PASSWORDS = frozenset(
     {
-        "123456789012", "password1234", "passwordpassword", "qwertyuiopas", "111111111111",
-        "iloveyou1234", "adminadmin12", "welcome12345", "letmein12345", "1q2w3e4r5t6y",
-        "qwerty123456", "abc123456789", "password123!", "changeme1234", "trustno11234",
+        "123456789012",
+        "password1234",
+        "passwordpassword",
+        "qwertyuiopas",
+        "111111111111",
+        "iloveyou1234",
+        "adminadmin12",
+        "welcome12345",
+        "letmein12345",
+        "1q2w3e4r5t6y",
+        "qwerty123456",
+        "abc123456789",
+        "password123!",
+        "changeme1234",
+        "trustno11234",
     }
 )
 

@@ -24,7 +24,9 @@ class TokenPairSchema(Schema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
     token_type = fields.Constant("Bearer")
-    expires_at = fields.AwareDateTime(required=True, metadata={"description": "Access token expiry"})
+    expires_at = fields.AwareDateTime(
+        required=True, metadata={"description": "Access token expiry"}
+    )
     user = fields.Nested(UserSchema, required=True)
 
 
@@ -41,8 +43,11 @@ class RegisterSchema(Schema):
     email = email_address(required=True)
     password = fields.String(required=True, **PASSWORD)
     display_name = trimmed(120, required=True, metadata={"description": "May be a pseudonym"})
-    jurisdiction = code("jurisdictions", required=True,
-                        metadata={"description": "Where the client is located (US state code)"})
+    jurisdiction = code(
+        "jurisdictions",
+        required=True,
+        metadata={"description": "Where the client is located (US state code)"},
+    )
     timezone = TimeZone(required=True)
     date_of_birth = fields.Date(load_default=None)
     age_group = code("age_groups", load_default=None)

@@ -47,7 +47,9 @@ def normalize_email(address: str) -> str:
     try:
         normalized = validate_email(address.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidRequest("The email address is not valid.", errors={"email": [str(exc)]}) from exc
+        raise InvalidRequest(
+            "The email address is not valid.", errors={"email": [str(exc)]}
+        ) from exc
     return normalized.lower()
 
 
@@ -57,7 +59,12 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 
 def new_user(
-    session: Session, security: Security, *, email: str, password: str | None, role: Role,
+    session: Session,
+    security: Security,
+    *,
+    email: str,
+    password: str | None,
+    role: Role,
     clinic_id: uuid.UUID | None = None,
 ) -> User:
     """Add a user after checking email uniqueness and password rules (no commit)."""
@@ -204,7 +211,9 @@ def complete_setup(
         or user.setup_token_expires_at is None
         or user.setup_token_expires_at <= utcnow()
     ):
-        raise InvalidToken("The setup token is invalid or has expired; ask your admin for a new one.")
+        raise InvalidToken(
+            "The setup token is invalid or has expired; ask your admin for a new one."
+        )
     check_password_rules(password, email=user.email)
     user.password_hash = security.passwords.hash(password)
     user.setup_token_hash = user.setup_token_expires_at = None
@@ -214,7 +223,11 @@ def complete_setup(
 
 
 def change_password(
-    session: Session, security: Security, *, principal: Principal, current_password: str,
+    session: Session,
+    security: Security,
+    *,
+    principal: Principal,
+    current_password: str,
     new_password: str,
 ) -> None:
     """Change the caller's password and end every other session."""

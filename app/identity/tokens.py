@@ -14,7 +14,7 @@ import jwt
 
 from app.identity.exceptions import InvalidToken
 
-ACCESS_TOKEN_AUDIENCE = "teletherapy-api"
+ACCESS_TOKEN_AUDIENCE = "teletherapy-api"  # noqa: S105 (an audience, not a secret)
 ALGORITHM = "HS256"
 
 

@@ -35,9 +35,10 @@ def test_register_returns_tokens_and_normalises_email(client, security):
     assert body["user"]["role"] == "client"
     assert body["token_type"] == "Bearer"
     claims = jwt.decode(
-        body["access_token"], derive_key("test-secret-key-that-is-long-enough-for-hs256",
-                                         "access-token"),
-        algorithms=["HS256"], audience=ACCESS_TOKEN_AUDIENCE,
+        body["access_token"],
+        derive_key("test-secret-key-that-is-long-enough-for-hs256", "access-token"),
+        algorithms=["HS256"],
+        audience=ACCESS_TOKEN_AUDIENCE,
     )
     assert claims["sub"] == body["user"]["id"]
     assert claims["role"] == "client"
@@ -164,7 +165,8 @@ def test_password_change_ends_other_sessions(client, session, security):
     user = make_client(session, security).user
     current, other = login(client, user.email), login(client, user.email)
     response = client.post(
-        "/api/v1/auth/password", headers=bearer(current),
+        "/api/v1/auth/password",
+        headers=bearer(current),
         json={"current_password": PASSWORD, "new_password": "an-entirely-new-passphrase"},
     )
     assert response.status_code == 204
@@ -179,21 +181,25 @@ def test_staff_setup_token_is_single_use(client, session, security):
     session.commit()
     admin_tokens = login(client, admin.email)
     created = client.post(
-        f"/api/v1/clinics/{clinic.id}/admins", headers=bearer(admin_tokens),
+        f"/api/v1/clinics/{clinic.id}/admins",
+        headers=bearer(admin_tokens),
         json={"email": "second.admin@example.org"},
     )
     assert created.status_code == 201
     token = created.get_json()["setup_token"]
     # no password yet: cannot log in
-    no_login = client.post("/api/v1/auth/login",
-                           json={"email": "second.admin@example.org", "password": "anything"})
+    no_login = client.post(
+        "/api/v1/auth/login", json={"email": "second.admin@example.org", "password": "anything"}
+    )
     assert no_login.status_code == 401
-    setup = client.post("/api/v1/auth/setup",
-                        json={"setup_token": token, "password": "the-admins-own-passphrase"})
+    setup = client.post(
+        "/api/v1/auth/setup", json={"setup_token": token, "password": "the-admins-own-passphrase"}
+    )
     assert setup.status_code == 200
     assert setup.get_json()["user"]["role"] == "admin"
-    again = client.post("/api/v1/auth/setup",
-                        json={"setup_token": token, "password": "another-passphrase-123"})
+    again = client.post(
+        "/api/v1/auth/setup", json={"setup_token": token, "password": "another-passphrase-123"}
+    )
     assert again.status_code == 401
     login(client, "second.admin@example.org", "the-admins-own-passphrase")
 
@@ -207,8 +213,9 @@ def test_expired_setup_token_is_refused(client, session, security):
     token, _ = issue_setup_token(security, user)
     user.setup_token_expires_at = utcnow() - timedelta(minutes=1)
     session.commit()
-    response = client.post("/api/v1/auth/setup",
-                           json={"setup_token": token, "password": "a-long-enough-passphrase"})
+    response = client.post(
+        "/api/v1/auth/setup", json={"setup_token": token, "password": "a-long-enough-passphrase"}
+    )
     assert response.status_code == 401
 
 
