@@ -56,6 +56,8 @@ def seed_demo() -> None:
     """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
     from app.seed import DEMO_PASSWORD, seed_demo_data
 
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("refusing to load demo accounts in production")
     result = seed_demo_data(db.session, current_app.extensions["security"])
     state = "created" if result.created else "already present"
     click.echo(f"demo data {state}: {result.summary}")
