@@ -6,10 +6,10 @@ from alembic import context
 
 from app.config import load_config
 from app.db import UTCDateTime, make_engine
-from app.models import Base
+from migrations.metadata import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _database_url() -> str:

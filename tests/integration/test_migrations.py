@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app.db import make_engine
-from app.models import Base
+from migrations.metadata import metadata
 from migrations.runner import downgrade, upgrade
 
 
@@ -38,7 +38,7 @@ def scratch_database_url(database_url: str, tmp_path) -> Iterator[str]:
 def schema_differences(engine: Engine) -> list:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
+        return compare_metadata(context, metadata)
 
 
 def test_migrated_schema_matches_models(engine):
