@@ -45,9 +45,21 @@ def _init_api(app: Flask) -> None:
     from app.directory.api import blueprints as directory_blueprints
     from app.identity.api import blp as identity_blp
     from app.ops import ops
+    from scheduling.api import blp as scheduling_blp
+    from scheduling.api import clinic_blp as clinic_scheduling_blp
+    from scheduling.appointments_api import blp as appointments_blp
+    from scheduling.appointments_api import groups_blp, series_blp
 
     api = init_api(app)
-    for blueprint in (identity_blp, *directory_blueprints):
+    for blueprint in (
+        identity_blp,
+        *directory_blueprints,
+        scheduling_blp,
+        clinic_scheduling_blp,
+        appointments_blp,
+        series_blp,
+        groups_blp,
+    ):
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(ops)
     init_rate_limits(app, identity_blp)

@@ -102,7 +102,8 @@ def create_therapist(
     return therapist, token, expires_at
 
 
-def _may_edit(principal: Principal, therapist: TherapistProfile) -> bool:
+def may_manage(principal: Principal, therapist: TherapistProfile) -> bool:
+    """True for the therapist themself and the admins of their clinic."""
     user = principal.user
     if user.role is Role.ADMIN:
         return user.clinic_id == therapist.clinic_id
@@ -114,7 +115,7 @@ def update_therapist(
 ) -> TherapistProfile:
     """Edit a profile: the therapist their own, an admin those of their clinic."""
     therapist = get_therapist(session, therapist_id)
-    if not _may_edit(principal, therapist):
+    if not may_manage(principal, therapist):
         raise ProfileNotEditable("You may not edit this therapist's profile.")
     if principal.role is not Role.ADMIN:
         forbidden = sorted(ADMIN_ONLY_FIELDS & changes.keys())
@@ -135,9 +136,19 @@ def deactivate_therapist(
 ) -> None:
     """Remove a therapist of the admin's clinic from the directory and end their sessions."""
     therapist = get_therapist(session, therapist_id)
-    if not _may_edit(principal, therapist):
+    if not may_manage(principal, therapist):
         raise ProfileNotEditable("Only an admin of the therapist's clinic may deactivate them.")
     therapist.accepting_new_clients = False
     therapist.user.deleted_at = utcnow()
     revoke_all_sessions(session, user=therapist.user, reason="account_deactivated")
     session.commit()
+
+
+def managed_therapist(
+    session: Session, principal: Principal, therapist_id: uuid.UUID
+) -> TherapistProfile:
+    """Return the therapist if the caller manages them (themself or their clinic's admin)."""
+    therapist = get_therapist(session, therapist_id)
+    if not may_manage(principal, therapist):
+        raise ProfileNotEditable("Only the therapist or an admin of their clinic may do this.")
+    return therapist
