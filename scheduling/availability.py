@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +34,7 @@ def _clock(minute: int) -> str:
 
 def _check_no_overlap(label: str, intervals: list[tuple[int, int]]) -> None:
     ordered = sorted(intervals)
-    for (start, end), (next_start, next_end) in zip(ordered, ordered[1:], strict=False):
+    for (start, end), (next_start, next_end) in itertools.pairwise(ordered):
         if next_start < end:
             raise InvalidAvailability(
                 f"Intervals overlap on {label}.",

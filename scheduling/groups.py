@@ -1,4 +1,4 @@
-"""Group sessions: a therapist hosts, clients enroll up to capacity, a waitlist moves up in order."""
+"""Group sessions: a therapist hosts, clients enroll up to capacity, then a waitlist in order."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def iter_starts(
     last_day = latest.astimezone(zone).date()
     step_minutes = max(1, int(policy.step.total_seconds() // 60))
     while day <= last_day:
-        midnight = datetime(day.year, day.month, day.day)
+        midnight = datetime(day.year, day.month, day.day)  # noqa: DTZ001 (wall clock, zone applied below)
         for start_minute, end_minute in sorted(availability.ranges_on(day)):
             closes = _end_instant(midnight + timedelta(minutes=end_minute), zone)
             for minute in range(start_minute, end_minute, step_minutes):
