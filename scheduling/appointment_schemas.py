@@ -5,7 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.fields import trimmed
-from scheduling.appointment_models import AppointmentStatus
+from scheduling.appointment_models import (
+    AppointmentKind,
+    AppointmentStatus,
+    EnrollmentStatus,
+    PendingReason,
+)
 from scheduling.schemas import instant
 
 REASON = {"load_default": None, "allow_none": True}
@@ -26,9 +31,9 @@ class AppointmentSchema(Schema):
     """An appointment as its participants and clinic see it."""
 
     id = fields.UUID()
-    kind = fields.Function(lambda a: a.kind.value)
-    status = fields.Function(lambda a: a.status.value)
-    pending_reason = fields.Function(lambda a: a.pending_reason.value if a.pending_reason else None)
+    kind = fields.Enum(AppointmentKind, by_value=True)
+    status = fields.Enum(AppointmentStatus, by_value=True)
+    pending_reason = fields.Enum(PendingReason, by_value=True, allow_none=True)
     therapist_id = fields.UUID()
     client_id = fields.UUID(allow_none=True)
     clinic_id = fields.UUID()
@@ -130,14 +135,15 @@ class EnrollmentSchema(Schema):
     id = fields.UUID()
     appointment_id = fields.UUID(data_key="group_session_id")
     client_id = fields.UUID()
-    status = fields.Function(lambda e: e.status.value)
+    status = fields.Enum(EnrollmentStatus, by_value=True)
     queued_at = instant()
     seated_at = instant(allow_none=True)
 
 
-class GroupSessionSchema(AppointmentSchema):
-    """A group session with its roster (host and clinic) or the caller's seat (client)."""
+class GroupSessionSchema(Schema):
+    """A group session with its roster (host and clinic) or the caller's own place (client)."""
 
+    group = fields.Nested(AppointmentSchema)
     seats_taken = fields.Integer()
     waitlist_length = fields.Integer()
     roster = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(EnrollmentSchema)))
