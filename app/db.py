@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -83,6 +83,17 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write(session: Session) -> None:
+    """Start a use case's write transaction; on SQLite it takes the write lock up front.
+
+    Taking it late (a read that later writes) lets SQLite refuse the upgrade with "database is
+    locked" under concurrency; taking it first makes concurrent writers queue instead.
+    """
+    if session.in_transaction():
+        session.commit()  # end the read-only transaction that authentication opened
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

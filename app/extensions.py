@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app, g
+from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine
+from app.db import begin_write, make_engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass
@@ -42,7 +44,10 @@ class Database:
     def session(self) -> Session:
         """The session of the current app context, created on first use."""
         if "db_session" not in g:
-            g.db_session = self.state().sessionmaker()
+            session = self.state().sessionmaker()
+            if has_request_context() and request.method not in SAFE_METHODS:
+                begin_write(session)  # writers queue on SQLite instead of failing
+            g.db_session = session
         return g.db_session
 
     @staticmethod

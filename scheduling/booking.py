@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.directory.models import ClientProfile
 from app.directory.therapists import get_therapist
 from app.identity.models import Role
@@ -23,7 +23,6 @@ from scheduling.appointment_models import (
 from scheduling.exceptions import InvalidTransition, NotBookable, TooManyHolds
 from scheduling.models import SessionType
 from scheduling.rules import (
-    begin_serialized,
     check_accepting,
     check_client_free,
     check_license,
@@ -123,7 +122,7 @@ def book(
     hold: bool = False,
 ) -> Appointment:
     """Book a listed slot for the calling client, or hold it while they pay."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     client = client_profile_of(session, principal, lock=True)
     therapist = get_therapist(session, therapist_id)
@@ -190,7 +189,7 @@ def set_status(
 
 def confirm(session: Session, *, principal: Principal, appointment_id: uuid.UUID) -> Appointment:
     """The client confirms their hold; the therapist (or admin) approves a request."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     appointment = visible_appointment(session, principal, appointment_id, lock=True)
     if appointment.status is not AppointmentStatus.PENDING:
@@ -242,7 +241,7 @@ def decline(
     session: Session, *, principal: Principal, appointment_id: uuid.UUID, reason: str | None
 ) -> Appointment:
     """The therapist (or admin) declines a request awaiting approval."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     appointment = visible_appointment(session, principal, appointment_id, lock=True)
     if principal.role is Role.CLIENT or appointment.pending_reason is not PendingReason.APPROVAL:
@@ -267,7 +266,7 @@ def reschedule(
     session: Session, *, principal: Principal, appointment_id: uuid.UUID, start: datetime
 ) -> Appointment:
     """Move an appointment to another listed slot, keeping its id and history, atomically."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     appointment = visible_appointment(session, principal, appointment_id, lock=True)
     if appointment.kind is AppointmentKind.GROUP or appointment.status not in (

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.directory.therapists import get_therapist, managed_therapist, may_manage
 from app.identity.service import Principal
 from scheduling.access import client_profile_of
@@ -22,7 +22,6 @@ from scheduling.appointment_models import (
 from scheduling.booking import place_times
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition, NotBookable, SlotTaken
 from scheduling.rules import (
-    begin_serialized,
     check_client_free,
     check_license,
     check_slot,
@@ -43,7 +42,7 @@ def create_group_session(
     capacity: int | None,
 ) -> Appointment:
     """Schedule a group session in one of the therapist's listed slots."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     therapist = managed_therapist(session, principal, therapist_id)
     session_type = offered_session_type(session, therapist, session_type_id)
@@ -100,7 +99,7 @@ def _seats_taken(session: Session, group_id: uuid.UUID) -> int:
 
 def enroll(session: Session, *, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
     """Take a seat, or a place on the waitlist when the group is full."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     client = client_profile_of(session, principal)
     group = _open_group(session, group_id, now=now)
@@ -126,7 +125,7 @@ def enroll(session: Session, *, principal: Principal, group_id: uuid.UUID) -> Gr
 
 def leave(session: Session, *, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
     """Give up a seat or waitlist place; the first on the waitlist takes a freed seat."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     client = client_profile_of(session, principal)
     group = _open_group(session, group_id, now=now)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.directory.therapists import managed_therapist
 from app.identity.models import Role
 from app.identity.service import Principal
@@ -16,7 +16,6 @@ from scheduling.access import visible_appointment, visible_to
 from scheduling.appointment_models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.booking import set_status
 from scheduling.exceptions import InvalidTransition
-from scheduling.rules import begin_serialized
 from scheduling.session_types import clinic_policy
 
 CANCELLABLE = frozenset({AppointmentStatus.PENDING, AppointmentStatus.BOOKED})
@@ -61,7 +60,7 @@ def cancel(
     scope: str = "this",
 ) -> list[Appointment]:
     """Cancel an upcoming appointment, or it and the later ones of its series; the time frees."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     appointment = visible_appointment(session, principal, appointment_id, lock=True)
     if appointment.kind is AppointmentKind.GROUP and principal.role is Role.CLIENT:
@@ -103,7 +102,7 @@ def record_outcome(
     outcome: AppointmentStatus,
 ) -> Appointment:
     """The therapist (or clinic admin) marks arrived, fulfilled or no-show once it started."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     appointment = visible_appointment(session, principal, appointment_id, lock=True)
     if principal.role is Role.CLIENT:

@@ -32,13 +32,6 @@ from scheduling.slots import BusyTimeline, is_bookable
 EXCLUSION_VIOLATION = "23P01"
 
 
-def begin_serialized(session: Session) -> None:
-    """Start the use case's transaction; on SQLite it takes the write lock up front."""
-    if session.in_transaction():
-        session.commit()  # end the read-only transaction authentication opened
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
 @contextmanager
 def conflicts_as_slot_taken(session: Session) -> Iterator[None]:
     """Turn the database's exclusion-constraint violation into SlotTaken (409)."""

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.directory.therapists import get_therapist
 from app.exceptions import DomainError
 from app.identity.service import Principal
@@ -18,7 +18,7 @@ from scheduling.appointment_models import Appointment, AppointmentSeries
 from scheduling.booking import new_appointment, validate_booking
 from scheduling.calendar import availabilities
 from scheduling.exceptions import SlotTaken
-from scheduling.rules import begin_serialized, conflicts_as_slot_taken
+from scheduling.rules import conflicts_as_slot_taken
 from scheduling.session_types import clinic_policy, offered_session_type
 
 
@@ -59,7 +59,7 @@ def book_series(
     skip_conflicts: bool,
 ) -> SeriesResult:
     """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
-    begin_serialized(session)
+    begin_write(session)
     now = utcnow()
     client = client_profile_of(session, principal, lock=True)
     therapist = get_therapist(session, therapist_id)

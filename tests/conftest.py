@@ -26,7 +26,9 @@ FAST_ARGON2 = {
 }
 
 
-def test_config(database_url: str, instance_path: Path, **overrides: Any) -> dict[str, Any]:
+def app_config_for_tests(
+    database_url: str, instance_path: Path, **overrides: Any
+) -> dict[str, Any]:
     """Configuration of an app under test."""
     return {
         "APP_ENV": "testing",
@@ -97,7 +99,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def app_instance(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory):
     """One app for the session; each test swaps in its own transaction."""
-    return create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
+    return create_app(app_config_for_tests(database_url, tmp_path_factory.mktemp("instance")))
 
 
 @pytest.fixture
@@ -129,7 +131,7 @@ def make_app(database_url: str, engine: Engine, session_factory: sessionmaker[Se
     """Build a separate app (own config, own rate-limit store) bound to this test's transaction."""
 
     def build(**overrides: Any) -> Flask:
-        new_app = create_app(test_config(database_url, tmp_path, **overrides))
+        new_app = create_app(app_config_for_tests(database_url, tmp_path, **overrides))
         Database.state(new_app).sessionmaker = session_factory
         return new_app
 

@@ -80,6 +80,7 @@ def past_appointment(
     *,
     starts_at: datetime,
     status: AppointmentStatus = AppointmentStatus.BOOKED,
+    **fields: Any,
 ) -> Appointment:
     """An appointment placed directly (for times the booking path refuses, like the past)."""
     appointment = Appointment(
@@ -95,6 +96,7 @@ def past_appointment(
         block_ends_at=starts_at + timedelta(minutes=60),
         created_by_id=client.user_id,
         status_changed_at=utcnow(),
+        **fields,
     )
     session.add(appointment)
     session.commit()

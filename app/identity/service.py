@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.exceptions import InvalidRequest
 from app.identity.exceptions import EmailTaken, InvalidCredentials, InvalidToken
 from app.identity.models import AuthSession, RefreshToken, Role, User
@@ -125,6 +125,7 @@ def login(session: Session, security: Security, *, email: str, password: str) ->
 
 def refresh(session: Session, security: Security, *, refresh_token: str) -> TokenPair:
     """Rotate a refresh token; reusing a spent one revokes its whole family."""
+    begin_write(session)
     now = utcnow()
     record = session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == digest(refresh_token))
