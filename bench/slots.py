@@ -1,0 +1,171 @@
+"""Slot engine benchmark (run by hand: `python -m bench.slots`; never part of the test suite).
+
+Setup printed with the figures: one therapist with a realistic week and about 40 booked
+appointments over 30 days; and 500 therapists for a "next 3 free slots in 14 days" search.
+Set BENCH_DATABASE_URL=postgresql://... to measure on PostgreSQL instead of SQLite.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.directory.models import TherapistProfile
+from bench.common import fresh_database, measure
+from scheduling.appointment_models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.calendar import availabilities, busy_intervals
+from scheduling.models import AvailabilityRule, SessionType
+from scheduling.search import list_slots, next_free_slots
+from scheduling.session_types import slot_policy
+from scheduling.slots import bookable_starts
+from tests.factories import make_client, make_clinic, make_therapist
+
+WEEK = {
+    0: [(9, 12), (13, 17)],
+    1: [(9, 12), (13, 17)],
+    2: [(12, 20)],
+    3: [(9, 12), (13, 17)],
+    4: [(9, 13)],
+    5: [(10, 14)],
+}
+
+
+def add_practice(session, security, clinic, zone: str) -> tuple[TherapistProfile, SessionType]:
+    therapist = make_therapist(session, security, clinic, timezone=zone)
+    for weekday, spans in WEEK.items():
+        for start, end in spans:
+            session.add(
+                AvailabilityRule(
+                    therapist_id=therapist.id,
+                    timezone=zone,
+                    weekday=weekday,
+                    start_minute=start * 60,
+                    end_minute=end * 60,
+                )
+            )
+    session_type = SessionType(
+        clinic_id=clinic.id,
+        therapist_id=therapist.id,
+        name="Session",
+        duration_minutes=50,
+        buffer_after_minutes=10,
+        min_notice_minutes=0,
+        horizon_days=90,
+        slot_step_minutes=30,
+    )
+    session.add(session_type)
+    session.flush()
+    return therapist, session_type
+
+
+def book_around(session, therapist, session_type, client, start, count: int, rng) -> int:
+    placed, tries = 0, 0
+    taken: list[datetime] = []
+    while placed < count and tries < count * 20:
+        tries += 1
+        day = start + timedelta(days=rng.randrange(30))
+        at = datetime(
+            day.year, day.month, day.day, rng.choice([14, 15, 16, 18, 19, 20]), tzinfo=UTC
+        )
+        if any(abs((at - t).total_seconds()) < 3600 for t in taken):
+            continue
+        taken.append(at)
+        session.add(
+            Appointment(
+                clinic_id=therapist.clinic_id,
+                therapist_id=therapist.id,
+                client_id=client.id,
+                session_type_id=session_type.id,
+                kind=AppointmentKind.INDIVIDUAL,
+                status=AppointmentStatus.BOOKED,
+                starts_at=at,
+                ends_at=at + timedelta(minutes=50),
+                block_starts_at=at,
+                block_ends_at=at + timedelta(minutes=60),
+                created_by_id=client.user_id,
+                status_changed_at=utcnow(),
+            )
+        )
+        placed += 1
+    session.commit()
+    return placed
+
+
+def main() -> None:
+    url, session, security = fresh_database()
+    rng = random.Random(7)
+    clinic = make_clinic(session)
+    therapist, session_type = add_practice(session, security, clinic, "America/New_York")
+    client = make_client(session, security)
+    now = utcnow()
+    start = now + timedelta(days=1)
+    booked = book_around(session, therapist, session_type, client, start, 40, rng)
+    end = start + timedelta(days=30)
+    print(
+        f"database: {url.split('://')[0]}; therapist week: 6 days, {booked} booked "
+        "appointments in 30 days, 50-min sessions every 30 min"
+    )
+
+    count = len(
+        list_slots(
+            session,
+            therapist_id=therapist.id,
+            session_type_id=session_type.id,
+            start=start,
+            end=end,
+            now=now,
+        ).slots
+    )
+    print(f"30-day listing has {count} slots")
+    measure(
+        "30 days of slots, one therapist (service, with queries)",
+        300,
+        lambda: list_slots(
+            session,
+            therapist_id=therapist.id,
+            session_type_id=session_type.id,
+            start=start,
+            end=end,
+            now=now,
+        ),
+    )
+    availability = availabilities(session, [therapist], start=start.date(), end=end.date())[
+        therapist.id
+    ]
+    busy = busy_intervals(session, [therapist.id], start=start, end=end, now=now)[therapist.id]
+    policy = slot_policy(session_type)
+    measure(
+        "30 days of slots, one therapist (pure engine)",
+        300,
+        lambda: bookable_starts(
+            availability, policy, busy, window_start=start, window_end=end, now=now
+        ),
+    )
+
+    zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"]
+    for index in range(499):
+        other, other_type = add_practice(session, security, clinic, zones[index % 4])
+        if index % 5 == 0:
+            book_around(session, other, other_type, client, start, 8, rng)
+    session.commit()
+    therapists = list(session.scalars(select(TherapistProfile)))
+    print(f"search over {len(therapists)} therapists, 14-day window")
+    measure(
+        "next 3 slots for 500 therapists over 14 days",
+        30,
+        lambda: next_free_slots(
+            session,
+            therapists,
+            start=start,
+            end=start + timedelta(days=14),
+            per_therapist=3,
+            now=now,
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
