@@ -149,7 +149,7 @@ def main() -> None:
     for index in range(499):
         other, other_type = add_practice(session, security, clinic, zones[index % 4])
         if index % 5 == 0:
-            book_around(session, other, other_type, client, start, 8, rng)
+            book_around(session, other, other_type, make_client(session, security), start, 8, rng)
     session.commit()
     therapists = list(session.scalars(select(TherapistProfile)))
     print(f"search over {len(therapists)} therapists, 14-day window")
