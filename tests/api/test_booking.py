@@ -434,3 +434,40 @@ def test_therapist_schedule_lists_the_window(client, setup):
 def test_therapists_cannot_book_as_clients(client, setup):
     response = book(client, setup, future_hour(), headers=setup.therapist_headers)
     assert response.status_code == 403
+
+
+def test_releasing_a_hold_frees_the_slot(client, session, security, setup):
+    start = future_hour()
+    held = book(client, setup, start, hold=True).get_json()
+    released = client.post(
+        f"/api/v1/appointments/{held['id']}/cancel",
+        headers=setup.client_headers,
+        json={"reason": "Changed my mind"},
+    )
+    assert released.status_code == 200
+    assert released.get_json()[0]["late_cancellation"] is False
+    assert iso(start) in listed(client, setup, start.replace(hour=0))
+
+
+def test_appointment_list_filters(client, setup):
+    first, second = future_hour(days=3), future_hour(days=5)
+    book(client, setup, first)
+    cancelled = book(client, setup, second).get_json()
+    client.post(
+        f"/api/v1/appointments/{cancelled['id']}/cancel", headers=setup.client_headers, json={}
+    )
+    booked = client.get("/api/v1/appointments?status=booked", headers=setup.client_headers)
+    assert [a["starts_at"] for a in booked.get_json()] == [iso(first)]
+    window = client.get(
+        "/api/v1/appointments",
+        headers=setup.client_headers,
+        query_string={
+            "start": iso(second - timedelta(hours=1)),
+            "end": iso(second + timedelta(hours=1)),
+        },
+    )
+    assert [a["id"] for a in window.get_json()] == [cancelled["id"]]
+    assert (
+        client.get("/api/v1/appointments?status=lost", headers=setup.client_headers).status_code
+        == 422
+    )
