@@ -12,6 +12,7 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
+from app.encryption import FieldCipher
 from app.errors import register_error_handlers
 from app.extensions import db, init_api, init_rate_limits
 from app.identity.security import Security
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     app.extensions["security"] = Security.from_config(app.config)
+    _init_adapters(app)
     _init_api(app)
     register_error_handlers(app)
     _init_request_ids(app)
@@ -45,6 +47,7 @@ def _init_api(app: Flask) -> None:
     from app.directory.api import blueprints as directory_blueprints
     from app.identity.api import blp as identity_blp
     from app.ops import ops
+    from matching.api import blp as matching_blp
     from scheduling.api import blp as scheduling_blp
     from scheduling.api import clinic_blp as clinic_scheduling_blp
     from scheduling.appointments_api import blp as appointments_blp
@@ -59,10 +62,24 @@ def _init_api(app: Flask) -> None:
         appointments_blp,
         series_blp,
         groups_blp,
+        matching_blp,
     ):
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(ops)
     init_rate_limits(app, identity_blp)
+
+
+def _init_adapters(app: Flask) -> None:
+    """Choose the implementations of outside concerns from configuration."""
+    from matching.crisis import CrisisDirectory
+
+    keys = app.config["FIELD_ENCRYPTION_KEYS"]
+    app.extensions["field_cipher"] = (
+        FieldCipher(keys) if keys else FieldCipher.derived_from(app.config["SECRET_KEY"])
+    )
+    app.extensions["crisis_directory"] = CrisisDirectory.from_file(
+        app.config["CRISIS_RESOURCES_FILE"]
+    )
 
 
 def _init_request_ids(app: Flask) -> None:

@@ -86,6 +86,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
         "JSON_SORT_KEYS": False,
+        # Fernet keys, comma-separated, newest first (older ones still decrypt: key rotation).
+        "FIELD_ENCRYPTION_KEYS": [
+            k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
+        ],
+        "CRISIS_RESOURCES_FILE": os.environ.get("CRISIS_RESOURCES_FILE"),
+        "MATCH_WINDOW_DAYS": _env_int("MATCH_WINDOW_DAYS", 14),
     }
     config.update(overrides)
 
@@ -97,6 +103,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 "print(secrets.token_urlsafe(48))')); refusing to start."
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
+    if config["APP_ENV"] == "production" and not config["FIELD_ENCRYPTION_KEYS"]:
+        raise ConfigurationError(
+            "FIELD_ENCRYPTION_KEYS is not set. Generate one with `python -c \"from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"`."
+        )
     if config["APP_ENV"] == "production" and len(config["SECRET_KEY"]) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
     return config

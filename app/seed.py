@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.directory.clinics import create_clinic, slugify
-from app.directory.models import ClientProfile, Clinic, TherapistLicense, TherapistProfile
+from app.directory.models import (
+    ClientProfile,
+    Clinic,
+    TherapistLicense,
+    TherapistProfile,
+    bump_directory_revision,
+)
 from app.identity.models import Role, User
 from app.identity.passwords import check_password_rules
 from app.identity.security import Security
@@ -347,5 +353,6 @@ def seed_demo_data(session: Session, security: Security) -> SeedResult:
             timezone=STATES[state][0],
         )
         session.add(client)
+    bump_directory_revision(session)
     session.commit()
     return SeedResult(created=True, summary=_summary(session), logins=demo_logins())

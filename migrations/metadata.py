@@ -1,6 +1,7 @@
 """Every package's models on one MetaData: what migrations and schema tests compare against."""
 
 from app.models import Base
-from scheduling import appointment_models, models  # noqa: F401 (registers the tables)
+from matching import models as matching_models  # noqa: F401 (registers the tables)
+from scheduling import appointment_models, models, outbox  # noqa: F401
 
 metadata = Base.metadata

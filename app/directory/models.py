@@ -6,8 +6,17 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.db import Base, Timestamps, UUIDPrimaryKey
 from app.identity.models import User
@@ -154,3 +163,27 @@ class ClientProfile(UUIDPrimaryKey, Timestamps, Base):
     timezone: Mapped[str] = mapped_column(String(64))
 
     user: Mapped[User] = relationship()
+
+
+class DirectoryRevision(Base):
+    """A counter bumped on every change to therapist profiles, so caches know to rebuild."""
+
+    __tablename__ = "directory_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+def bump_directory_revision(session: Session) -> None:
+    """Record that the directory changed (no commit)."""
+    updated = session.execute(
+        update(DirectoryRevision).where(DirectoryRevision.id == 1)
+        .values(version=DirectoryRevision.version + 1)
+    )
+    if updated.rowcount == 0:
+        session.add(DirectoryRevision(id=1, version=1))
+
+
+def directory_revision(session: Session) -> int:
+    """The current directory version (0 before any change)."""
+    return session.scalar(select(DirectoryRevision.version).where(DirectoryRevision.id == 1)) or 0

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.directory.exceptions import InvalidProfile, ProfileNotEditable, TherapistNotFound
-from app.directory.models import FACETS, TherapistLicense, TherapistProfile
+from app.directory.models import (
+    FACETS,
+    TherapistLicense,
+    TherapistProfile,
+    bump_directory_revision,
+)
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import Principal, issue_setup_token, new_user, revoke_all_sessions
@@ -98,6 +103,7 @@ def create_therapist(
     _apply(therapist, {"bio": "", **profile})
     session.add(therapist)
     token, expires_at = issue_setup_token(security, user)
+    bump_directory_revision(session)
     session.commit()
     return therapist, token, expires_at
 
@@ -127,6 +133,7 @@ def update_therapist(
     if "licenses" in changes:
         _check_licenses_unique(changes["licenses"])
     _apply(therapist, changes)
+    bump_directory_revision(session)
     session.commit()
     return therapist
 
@@ -141,6 +148,7 @@ def deactivate_therapist(
     therapist.accepting_new_clients = False
     therapist.user.deleted_at = utcnow()
     revoke_all_sessions(session, user=therapist.user, reason="account_deactivated")
+    bump_directory_revision(session)
     session.commit()
 
 

@@ -1,0 +1,93 @@
+"""Endpoints for intakes, matches, declined matches and recorded outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.apidoc import documents_errors
+from app.auth import auth_required, current_principal
+from app.extensions import db
+from app.identity.models import Role
+from matching import intakes, service
+from matching.schemas import (
+    DeclineMatchSchema,
+    IntakeSchema,
+    IntakeViewSchema,
+    MatchListSchema,
+    MatchQuerySchema,
+    OutcomeSchema,
+)
+
+blp = Blueprint("intakes", __name__, url_prefix="/intakes",
+                description="Intake questionnaires and therapist matches")
+
+
+def _adapters() -> dict[str, Any]:
+    return {"cipher": current_app.extensions["field_cipher"],
+            "crisis": current_app.extensions["crisis_directory"]}
+
+
+@blp.route("")
+class Intakes(MethodView):
+    @auth_required(blp, Role.CLIENT)
+    @blp.arguments(IntakeSchema)
+    @blp.response(201, IntakeViewSchema)
+    def post(self, answers: dict[str, Any]) -> Any:
+        """Submit an intake; a high-risk answer returns crisis resources at once."""
+        return intakes.submit_intake(db.session, principal=current_principal(), answers=answers,
+                                     **_adapters())
+
+
+@blp.route("/<uuid:intake_id>")
+class IntakeById(MethodView):
+    @auth_required(blp, Role.CLIENT)
+    @blp.response(200, IntakeViewSchema)
+    @documents_errors(blp, 404)
+    def get(self, intake_id: uuid.UUID) -> Any:
+        """Show one of your intakes with its scores."""
+        return intakes.read_intake(db.session, principal=current_principal(),
+                                   intake_id=intake_id, **_adapters())
+
+
+@blp.route("/<uuid:intake_id>/matches")
+class Matches(MethodView):
+    @auth_required(blp, Role.CLIENT)
+    @blp.arguments(MatchQuerySchema, location="query")
+    @blp.response(200, MatchListSchema)
+    @documents_errors(blp, 404)
+    def get(self, query: dict[str, Any], intake_id: uuid.UUID) -> Any:
+        """Ranked, explained therapists who fit and have open times (declined ones excluded)."""
+        return service.find_matches(
+            db.session, principal=current_principal(), intake_id=intake_id,
+            limit=query["limit"], window_days=current_app.config["MATCH_WINDOW_DAYS"],
+            **_adapters(),
+        )
+
+
+@blp.route("/<uuid:intake_id>/declined")
+class Declines(MethodView):
+    @auth_required(blp, Role.CLIENT)
+    @blp.arguments(DeclineMatchSchema)
+    @blp.response(204)
+    @documents_errors(blp, 404)
+    def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
+        """Decline a suggested therapist; ask for matches again to get others."""
+        intakes.decline_match(db.session, principal=current_principal(), intake_id=intake_id,
+                              **data)
+
+
+@blp.route("/<uuid:intake_id>/outcomes")
+class Outcomes(MethodView):
+    @auth_required(blp, Role.THERAPIST, Role.ADMIN)
+    @blp.arguments(OutcomeSchema)
+    @blp.response(204)
+    @documents_errors(blp, 404)
+    def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
+        """Record how a match went (therapist or their clinic); used to learn better weights."""
+        intakes.record_outcome(db.session, principal=current_principal(), intake_id=intake_id,
+                               **data)

@@ -1,0 +1,294 @@
+"""Appointment facts -> iCalendar bytes: emailed invites (REQUEST/CANCEL) and a subscription feed.
+
+Pure: no database, no Flask. Every instant is written in UTC ("...Z"), so no VTIMEZONE is needed.
+
+Privacy: an invite passes through mail servers and calendar providers, so it carries no clinical
+information. Callers pass privacy-safe names and a join page without credentials; this module
+refuses text containing a fragment of `PRIVACY_BANNED_WORDS` with ValueError, and
+`find_banned_words` scans produced bytes. The one field not screened is the recipient's own
+address: it already travels in the message's To: header, and refusing it would stop that person
+from ever receiving an invite.
+
+Attendee status: the booking is made in the app, so the attendee is written as PARTSTAT=ACCEPTED
+with RSVP=FALSE (the organizer address does not process replies; changes happen in the app).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, get_args
+from urllib.parse import urlsplit
+
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
+
+Method = Literal["REQUEST", "CANCEL"]
+
+PRODID = "-//Appointment Scheduler//Calendar Invites 1.0//EN"
+ATTENDEE_PARTSTAT = "ACCEPTED"
+REMINDER_TEXT = "Appointment reminder"
+FEED_REFRESH = timedelta(hours=1)
+
+# Lower-case fragments that must never appear in an invite or feed (matched as substrings, so a
+# rare false positive such as "fundamental" errs on the side of saying less).
+PRIVACY_BANNED_WORDS: tuple[str, ...] = (
+    # clinical and professional words
+    "therapy", "therapist", "therapeut", "psych", "counsel", "clinical", "patient", "diagnos",
+    "treatment", "mental", "behavioral", "behavioural", "psychiatr", "medicat", "prescri",
+    "lcsw", "lmft", "lmhc",
+    # concerns
+    "depress", "anxiety", "anxious", "trauma", "ptsd", "suicid", "self-harm",
+    "bipolar", "schizo", "adhd", "obsessive", "addict", "substance", "alcohol", "eating disorder",
+    "anorexi", "bulimi", "grief", "bereave", "crisis", "abuse", "disorder",
+    # instruments, intake and modalities
+    "phq", "gad-7", "intake", "cbt", "dbt", "emdr",
+)  # fmt: skip
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EMAIL = re.compile(r"[^@\s:;,\"<>]+@[^@\s:;,\"<>]+")
+_FOLD = re.compile(r"\r?\n[ \t]")
+_LINE_BREAK = re.compile(r"\r?\n")
+_ESCAPE = re.compile(r"\\([\\;,nN])")
+_URL_SECRETS = ("token", "jwt")
+
+
+def find_banned_words(ics: bytes) -> list[str]:
+    """Banned fragments in any unfolded content line (name, parameters, value), ignoring case."""
+    text = _FOLD.sub("", ics.decode("utf-8"))
+    found: set[str] = set()
+    for line in _LINE_BREAK.split(text):
+        plain = _ESCAPE.sub(lambda m: " " if m.group(1) in "nN" else m.group(1), line)
+        plain = plain.replace("^'", '"').casefold()
+        found.update(word for word in PRIVACY_BANNED_WORDS if word in plain)
+    return [word for word in PRIVACY_BANNED_WORDS if word in found]
+
+
+@dataclass(frozen=True)
+class Invite:
+    """One emailed invite for one recipient; validated on construction (ValueError)."""
+
+    uid: str
+    sequence: int
+    method: Method
+    starts_at: datetime
+    ends_at: datetime
+    organizer_name: str
+    organizer_email: str
+    recipient_name: str
+    recipient_email: str
+    join_page_url: str
+    dtstamp: datetime
+    reminder_minutes: int = 15
+
+    def __post_init__(self) -> None:
+        """Refuse bad values and anything that could leak clinical information."""
+        if self.method not in get_args(Method):
+            raise ValueError(f"method must be REQUEST or CANCEL, not {self.method!r}")
+        _check_common(self.uid, self.sequence, self.starts_at, self.ends_at, self.join_page_url)
+        _utc(self.dtstamp, "dtstamp")
+        _check_text("organizer_name", self.organizer_name)
+        _check_text("recipient_name", self.recipient_name)
+        _check_email("organizer_email", self.organizer_email, screen=True)
+        _check_email("recipient_email", self.recipient_email, screen=False)
+        if self.organizer_email.casefold() == self.recipient_email.casefold():
+            raise ValueError("recipient_email must differ from organizer_email")
+        if isinstance(self.reminder_minutes, bool) or not isinstance(self.reminder_minutes, int):
+            raise ValueError("reminder_minutes must be an int")
+        if self.reminder_minutes < 0:
+            raise ValueError("reminder_minutes must be >= 0")
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One appointment in a subscription feed; validated on construction (ValueError)."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    join_page_url: str
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse bad values and anything that could leak clinical information."""
+        _check_common(self.uid, self.sequence, self.starts_at, self.ends_at, self.join_page_url)
+        _check_text("title", self.title)
+
+
+def invite_ics(invite: Invite) -> bytes:
+    """Render an invite as a METHOD:REQUEST or METHOD:CANCEL calendar with one VEVENT."""
+    cancel = invite.method == "CANCEL"
+    calendar = _calendar(invite.method)
+    event = _event(
+        uid=invite.uid,
+        sequence=invite.sequence,
+        starts_at=invite.starts_at,
+        ends_at=invite.ends_at,
+        dtstamp=invite.dtstamp,
+        summary=f"Appointment with {invite.organizer_name}",
+        join_page_url=invite.join_page_url,
+        cancelled=cancel,
+    )
+    event.add("organizer", _address(invite.organizer_email, invite.organizer_name))
+    attendee = _address(invite.recipient_email, invite.recipient_name)
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    attendee.params["PARTSTAT"] = ATTENDEE_PARTSTAT
+    attendee.params["RSVP"] = "FALSE"
+    event.add("attendee", attendee)
+    if not cancel:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", REMINDER_TEXT)
+        alarm.add("trigger", timedelta(minutes=-invite.reminder_minutes))
+        event.add_component(alarm)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def calendar_feed_ics(
+    name: str,
+    events: Iterable[FeedEvent],
+    *,
+    dtstamp: datetime,
+    refresh: timedelta = FEED_REFRESH,
+) -> bytes:
+    """Render a METHOD:PUBLISH subscription feed (no attendees, no alarms), ordered by start."""
+    _check_text("name", name)
+    stamp = _utc(dtstamp, "dtstamp")
+    if refresh <= timedelta(0):
+        raise ValueError("refresh must be positive")
+    ordered = sorted(events, key=lambda e: (_utc(e.starts_at, "starts_at"), e.uid))
+    uids = [e.uid for e in ordered]
+    if len(set(uids)) != len(uids):
+        raise ValueError("feed events must have distinct uids")
+    calendar = _calendar("PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(refresh))
+    for item in ordered:
+        event = _event(
+            uid=item.uid,
+            sequence=item.sequence,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            dtstamp=stamp,
+            summary=item.title,
+            join_page_url=item.join_page_url,
+            cancelled=item.cancelled,
+        )
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _calendar(method: str) -> Calendar:
+    """An empty VCALENDAR with the headers every output carries."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def _event(
+    *,
+    uid: str,
+    sequence: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    dtstamp: datetime,
+    summary: str,
+    join_page_url: str,
+    cancelled: bool,
+) -> Event:
+    """A VEVENT with the properties invites and feed entries share."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", _utc(dtstamp, "dtstamp"))
+    event.add("dtstart", _utc(starts_at, "starts_at"))
+    event.add("dtend", _utc(ends_at, "ends_at"))
+    event.add("summary", summary)
+    if cancelled:
+        description = f"This appointment was cancelled. Details: {join_page_url}"
+    else:
+        description = f"Join your appointment from this page: {join_page_url}"
+    event.add("description", description)
+    event.add("location", join_page_url)
+    event.add("url", join_page_url)
+    event.add("class", "PRIVATE")
+    event.add("transp", "OPAQUE")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    """A mailto: calendar address with a display name."""
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name
+    return address
+
+
+def _utc(value: datetime, field: str) -> datetime:
+    """An aware datetime as UTC, truncated to whole seconds (iCalendar's precision)."""
+    if not isinstance(value, datetime):
+        raise ValueError(f"{field} must be a datetime")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{field} must be timezone-aware")
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _check_common(
+    uid: str, sequence: int, starts_at: datetime, ends_at: datetime, url: str
+) -> None:
+    """Checks shared by invites and feed events."""
+    if not uid or _CONTROL.search(uid) or any(c.isspace() for c in uid):
+        raise ValueError("uid must be non-empty, without whitespace or control characters")
+    _screen("uid", uid)
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
+        raise ValueError("sequence must be an int >= 0")
+    if _utc(ends_at, "ends_at") <= _utc(starts_at, "starts_at"):
+        raise ValueError("ends_at must be after starts_at (to the second)")
+    _check_url("join_page_url", url)
+
+
+def _check_text(field: str, value: str) -> None:
+    """Non-empty single-line text without banned words."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{field} must be non-empty text")
+    if _CONTROL.search(value) or "\\" in value:
+        # A trailing backslash in a parameter (CN=...\:mailto:) is misread by parsers.
+        raise ValueError(f"{field} must be one line without control characters or backslashes")
+    _screen(field, value)
+
+
+def _check_email(field: str, value: str, *, screen: bool) -> None:
+    """A plain address (local@domain); screened for banned words when `screen`."""
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value):
+        raise ValueError(f"{field} must be an email address like name@example.org")
+    if screen:
+        _screen(field, value)
+
+
+def _check_url(field: str, value: str) -> None:
+    """An http(s) page URL without credentials or banned words."""
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{field} must be an absolute http(s) URL")
+    if _CONTROL.search(value) or any(c.isspace() for c in value):
+        raise ValueError(f"{field} must not contain whitespace or control characters")
+    lowered = value.casefold()
+    if parts.username or parts.password or any(s in lowered for s in _URL_SECRETS):
+        raise ValueError(f"{field} must not carry credentials or tokens")
+    _screen(field, value)
+
+
+def _screen(field: str, value: str) -> None:
+    """Refuse a value containing any banned fragment, naming the fragments."""
+    lowered = value.casefold()
+    hits = [word for word in PRIVACY_BANNED_WORDS if word in lowered]
+    if hits:
+        raise ValueError(f"{field} contains words not allowed in invites: {', '.join(hits)}")
