@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 
@@ -13,9 +14,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_upgrade)
     app.cli.add_command(create_clinic_command)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(matching_group)
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Apply every pending migration to the configured database."""
     from migrations.runner import upgrade
@@ -25,6 +28,7 @@ def db_upgrade() -> None:
 
 
 @click.command("create-clinic")
+@with_appcontext
 @click.option("--name", required=True, help="Clinic name")
 @click.option("--timezone", "timezone_name", default="America/New_York", show_default=True)
 @click.option("--admin-email", required=True, help="Email of the clinic's first admin")
@@ -52,6 +56,7 @@ def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> No
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
     from app.seed import DEMO_PASSWORD, seed_demo_data
@@ -64,3 +69,18 @@ def seed_demo() -> None:
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in result.logins:
         click.echo(f"  {role:<9} {email}")
+
+
+@click.group("matching", cls=AppGroup)
+def matching_group() -> None:
+    """Matching model commands."""
+
+
+@matching_group.command("train")
+def train_matching() -> None:
+    """Fit the ranking weights on recorded outcomes and make them the current model."""
+    from matching.training import train
+
+    model = train(db.session)
+    click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
+    click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")

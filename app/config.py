@@ -105,8 +105,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         config["SECRET_KEY"] = _development_secret(instance_path)
     if config["APP_ENV"] == "production" and not config["FIELD_ENCRYPTION_KEYS"]:
         raise ConfigurationError(
-            "FIELD_ENCRYPTION_KEYS is not set. Generate one with `python -c \"from "
-            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"`."
+            'FIELD_ENCRYPTION_KEYS is not set. Generate one with `python -c "from '
+            'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
         )
     if config["APP_ENV"] == "production" and len(config["SECRET_KEY"]) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")

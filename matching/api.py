@@ -23,13 +23,19 @@ from matching.schemas import (
     OutcomeSchema,
 )
 
-blp = Blueprint("intakes", __name__, url_prefix="/intakes",
-                description="Intake questionnaires and therapist matches")
+blp = Blueprint(
+    "intakes",
+    __name__,
+    url_prefix="/intakes",
+    description="Intake questionnaires and therapist matches",
+)
 
 
 def _adapters() -> dict[str, Any]:
-    return {"cipher": current_app.extensions["field_cipher"],
-            "crisis": current_app.extensions["crisis_directory"]}
+    return {
+        "cipher": current_app.extensions["field_cipher"],
+        "crisis": current_app.extensions["crisis_directory"],
+    }
 
 
 @blp.route("")
@@ -39,8 +45,9 @@ class Intakes(MethodView):
     @blp.response(201, IntakeViewSchema)
     def post(self, answers: dict[str, Any]) -> Any:
         """Submit an intake; a high-risk answer returns crisis resources at once."""
-        return intakes.submit_intake(db.session, principal=current_principal(), answers=answers,
-                                     **_adapters())
+        return intakes.submit_intake(
+            db.session, principal=current_principal(), answers=answers, **_adapters()
+        )
 
 
 @blp.route("/<uuid:intake_id>")
@@ -50,8 +57,9 @@ class IntakeById(MethodView):
     @documents_errors(blp, 404)
     def get(self, intake_id: uuid.UUID) -> Any:
         """Show one of your intakes with its scores."""
-        return intakes.read_intake(db.session, principal=current_principal(),
-                                   intake_id=intake_id, **_adapters())
+        return intakes.read_intake(
+            db.session, principal=current_principal(), intake_id=intake_id, **_adapters()
+        )
 
 
 @blp.route("/<uuid:intake_id>/matches")
@@ -63,8 +71,11 @@ class Matches(MethodView):
     def get(self, query: dict[str, Any], intake_id: uuid.UUID) -> Any:
         """Ranked, explained therapists who fit and have open times (declined ones excluded)."""
         return service.find_matches(
-            db.session, principal=current_principal(), intake_id=intake_id,
-            limit=query["limit"], window_days=current_app.config["MATCH_WINDOW_DAYS"],
+            db.session,
+            principal=current_principal(),
+            intake_id=intake_id,
+            limit=query["limit"],
+            window_days=current_app.config["MATCH_WINDOW_DAYS"],
             **_adapters(),
         )
 
@@ -77,8 +88,9 @@ class Declines(MethodView):
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Decline a suggested therapist; ask for matches again to get others."""
-        intakes.decline_match(db.session, principal=current_principal(), intake_id=intake_id,
-                              **data)
+        intakes.decline_match(
+            db.session, principal=current_principal(), intake_id=intake_id, **data
+        )
 
 
 @blp.route("/<uuid:intake_id>/outcomes")
@@ -89,5 +101,6 @@ class Outcomes(MethodView):
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Record how a match went (therapist or their clinic); used to learn better weights."""
-        intakes.record_outcome(db.session, principal=current_principal(), intake_id=intake_id,
-                               **data)
+        intakes.record_outcome(
+            db.session, principal=current_principal(), intake_id=intake_id, **data
+        )

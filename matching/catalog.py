@@ -47,7 +47,7 @@ class TherapistRecord:
 class Catalog:
     """Column-oriented therapist data with fitted encoders."""
 
-    version: int
+    version: str
     ids: list[uuid.UUID]
     names: list[str]
     position: dict[uuid.UUID, int]
@@ -93,18 +93,19 @@ def _binarize(
     facet: str, records: Sequence[TherapistRecord]
 ) -> tuple[MultiLabelBinarizer, sparse.csr_matrix]:
     vocabulary = TAG_VOCABULARIES.get(facet)
-    binarizer = MultiLabelBinarizer(classes=sorted(vocabulary) if vocabulary else None,
-                                    sparse_output=True)
+    binarizer = MultiLabelBinarizer(
+        classes=sorted(vocabulary) if vocabulary else None, sparse_output=True
+    )
     values = [list(r.facets.get(facet, ())) for r in records]
     if vocabulary is None:
-        binarizer.fit(values + [[]])
+        binarizer.fit([*values, []])
     else:
         binarizer.fit([])
         values = [[v for v in row if v in vocabulary] for row in values]
     return binarizer, sparse.csr_matrix(binarizer.transform(values), dtype=np.float32)
 
 
-def build_catalog(records: Sequence[TherapistRecord], *, version: int) -> Catalog:
+def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalog:
     """Encode every record; O(total facet codes + bio words)."""
     binarizers, matrices = {}, {}
     for facet in TAG_FACETS + FILTER_FACETS:
@@ -113,16 +114,23 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: int) -> Catalo
     for row, record in enumerate(records):
         for jurisdiction, expires_on in record.licenses:
             licenses[jurisdiction].append((row, expires_on.toordinal()))
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
-                                 max_features=20_000, dtype=np.float32)
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, min_df=1, max_features=20_000, dtype=np.float32
+    )
     text = vectorizer.fit_transform([r.bio or "" for r in records] or [""])
     if not records:
         text = text[:0]
     tags = sparse.hstack([matrices[f] for f in TAG_FACETS], format="csr")
     full_fee = np.array([r.self_pay_rate_cents for r in records], dtype=float)
     floor = np.array(
-        [r.sliding_scale_min_cents if r.sliding_scale_min_cents is not None
-         else r.self_pay_rate_cents for r in records], dtype=float)
+        [
+            r.sliding_scale_min_cents
+            if r.sliding_scale_min_cents is not None
+            else r.self_pay_rate_cents
+            for r in records
+        ],
+        dtype=float,
+    )
     return Catalog(
         version=version,
         ids=[r.id for r in records],
@@ -134,8 +142,10 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: int) -> Catalo
         gender=np.array([r.gender or "" for r in records], dtype=object),
         lowest_fee=floor,
         full_fee=full_fee,
-        licenses={j: (np.array([r for r, _ in rows]), np.array([e for _, e in rows]))
-                  for j, rows in licenses.items()},
+        licenses={
+            j: (np.array([r for r, _ in rows]), np.array([e for _, e in rows]))
+            for j, rows in licenses.items()
+        },
         binarizers=binarizers,
         facet_matrices=matrices,
         tags=normalize(tags.astype(np.float32)),
@@ -144,8 +154,13 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: int) -> Catalo
     )
 
 
-def query_tags(catalog: Catalog, *, concerns: Sequence[str], modalities: Sequence[str],
-               communities: Sequence[str]) -> sparse.csr_matrix:
+def query_tags(
+    catalog: Catalog,
+    *,
+    concerns: Sequence[str],
+    modalities: Sequence[str],
+    communities: Sequence[str],
+) -> sparse.csr_matrix:
     """The intake as a normalised row in the catalog's tag space."""
     parts = [
         catalog.binarizers["specialties"].transform([list(concerns)]),

@@ -80,18 +80,22 @@ class Relaxation:
 
 
 def relaxations(
-    catalog: Catalog, needs: Needs, active: np.ndarray, *,
+    catalog: Catalog,
+    needs: Needs,
+    active: np.ndarray,
+    *,
     also_required: Callable[[np.ndarray], np.ndarray] = lambda mask: mask,
 ) -> list[Relaxation]:
-    """For each relaxable constraint, the therapists who fit if only it were dropped."""
+    """For each relaxable constraint, how many more therapists would fit without it."""
     masks = _masks(catalog, needs, active)
+    already = np.logical_and.reduce(list(masks.values()))
     found = []
     for name, suggestion in RELAXABLE.items():
         combined = np.ones(len(catalog), dtype=bool)
         for other, mask in masks.items():
             if other != name:
                 combined &= mask
-        count = int(also_required(combined).sum())
+        count = int(also_required(combined & ~already).sum())
         if count:
             found.append(Relaxation(name, suggestion, count))
     return sorted(found, key=lambda r: -r.therapists)

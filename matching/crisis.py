@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Any
 
 US_DEFAULT: tuple[dict[str, str], ...] = (
-    {"name": "988 Suicide & Crisis Lifeline", "contact": "Call or text 988",
-     "url": "https://988lifeline.org"},
-    {"name": "Crisis Text Line", "contact": "Text HOME to 741741",
-     "url": "https://www.crisistextline.org"},
-    {"name": "Emergency services", "contact": "Call 911 if you are in immediate danger",
-     "url": ""},
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "contact": "Call or text 988",
+        "url": "https://988lifeline.org",
+    },
+    {
+        "name": "Crisis Text Line",
+        "contact": "Text HOME to 741741",
+        "url": "https://www.crisistextline.org",
+    },
+    {"name": "Emergency services", "contact": "Call 911 if you are in immediate danger", "url": ""},
 )
 
 

@@ -14,12 +14,22 @@ import numpy as np
 
 DOMAINS = ("depression", "anxiety", "trauma", "relationships", "other")
 CONCERN_DOMAINS = {
-    "depression": "depression", "grief": "depression", "self_esteem": "depression",
-    "life_transitions": "depression", "chronic_illness": "depression", "perinatal": "depression",
-    "suicidal_thoughts": "depression", "bipolar": "depression",
-    "anxiety": "anxiety", "ocd": "anxiety", "stress": "anxiety", "sleep": "anxiety",
+    "depression": "depression",
+    "grief": "depression",
+    "self_esteem": "depression",
+    "life_transitions": "depression",
+    "chronic_illness": "depression",
+    "perinatal": "depression",
+    "suicidal_thoughts": "depression",
+    "bipolar": "depression",
+    "anxiety": "anxiety",
+    "ocd": "anxiety",
+    "stress": "anxiety",
+    "sleep": "anxiety",
     "trauma": "trauma",
-    "relationships": "relationships", "family": "relationships", "anger": "relationships",
+    "relationships": "relationships",
+    "family": "relationships",
+    "anger": "relationships",
     "identity": "relationships",
 }
 PRIOR_CASES = 15

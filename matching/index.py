@@ -26,7 +26,7 @@ class CatalogCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._catalogs: dict[str, Catalog] = {}
-        self._effectiveness: dict[str, tuple[tuple[int, int, object], np.ndarray]] = {}
+        self._effectiveness: dict[str, tuple[tuple[str, int, object], np.ndarray]] = {}
         self.builds = 0
 
     def catalog(self, session: Session) -> Catalog:
@@ -55,12 +55,14 @@ class CatalogCache:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         rows = session.execute(
-            select(MatchOutcome.therapist_id, MatchOutcome.domain, MatchOutcome.score_change)
-            .where(MatchOutcome.score_change.is_not(None))
+            select(MatchOutcome.therapist_id, MatchOutcome.domain, MatchOutcome.score_change).where(
+                MatchOutcome.score_change.is_not(None)
+            )
         )
         observations = [
             (catalog.position[t], domain, -float(change))
-            for t, domain, change in rows if t in catalog.position
+            for t, domain, change in rows
+            if t in catalog.position
         ]
         table = effectiveness_table(len(catalog), observations)
         self._effectiveness[key] = (stamp, table)
@@ -74,15 +76,29 @@ def load_records(session: Session) -> list[TherapistRecord]:
     ).all()
     return [
         TherapistRecord(
-            id=p.id, display_name=p.display_name, clinic_id=p.clinic_id, bio=p.bio,
-            gender=p.gender, accepting_new_clients=p.accepting_new_clients,
-            max_caseload=p.max_caseload, risk_trained=p.risk_trained,
+            id=p.id,
+            display_name=p.display_name,
+            clinic_id=p.clinic_id,
+            bio=p.bio,
+            gender=p.gender,
+            accepting_new_clients=p.accepting_new_clients,
+            max_caseload=p.max_caseload,
+            risk_trained=p.risk_trained,
             self_pay_rate_cents=p.self_pay_rate_cents,
             sliding_scale_min_cents=p.sliding_scale_min_cents,
             licenses=[(lic.jurisdiction, lic.expires_on) for lic in p.licenses],
-            facets={name: getattr(p, name) for name in (
-                "specialties", "modalities", "communities", "languages", "insurance_plans",
-                "age_groups", "formats")},
+            facets={
+                name: getattr(p, name)
+                for name in (
+                    "specialties",
+                    "modalities",
+                    "communities",
+                    "languages",
+                    "insurance_plans",
+                    "age_groups",
+                    "formats",
+                )
+            },
         )
         for p in profiles
     ]

@@ -36,7 +36,11 @@ class IntakeView:
 
 
 def submit_intake(
-    session: Session, *, principal: Principal, cipher: FieldCipher, crisis: CrisisDirectory,
+    session: Session,
+    *,
+    principal: Principal,
+    cipher: FieldCipher,
+    crisis: CrisisDirectory,
     answers: dict[str, Any],
 ) -> IntakeView:
     """Score and store an intake; a high-risk one also queues an urgent alert."""
@@ -47,17 +51,23 @@ def submit_intake(
         raise InvalidIntake(str(exc)) from exc
     free_text = answers.get("free_text")
     intake = Intake(
-        client_id=client.id, created_at=utcnow(),
+        client_id=client.id,
+        created_at=utcnow(),
         jurisdiction=answers.get("jurisdiction") or client.jurisdiction,
         timezone=answers.get("timezone") or client.timezone,
         concerns=answers["concerns"],
         free_text_encrypted=cipher.encrypt(free_text) if free_text else None,
-        phq9_answers=answers["phq9"], gad7_answers=answers["gad7"],
-        phq9_score=screening.phq9_score, gad7_score=screening.gad7_score,
-        phq9_band=screening.phq9_band, gad7_band=screening.gad7_band,
-        reports_risk=answers["reports_risk"], high_risk=screening.high_risk,
+        phq9_answers=answers["phq9"],
+        gad7_answers=answers["gad7"],
+        phq9_score=screening.phq9_score,
+        gad7_score=screening.gad7_score,
+        phq9_band=screening.phq9_band,
+        gad7_band=screening.gad7_band,
+        reports_risk=answers["reports_risk"],
+        high_risk=screening.high_risk,
         higher_level_of_care=screening.higher_level_of_care,
-        preferences=answers.get("preferences", {}), payment=answers["payment"],
+        preferences=answers.get("preferences", {}),
+        payment=answers["payment"],
         preferred_times=answers.get("preferred_times", []),
     )
     session.add(intake)
@@ -71,14 +81,26 @@ def submit_intake(
 
 def _queue_crisis_alert(session: Session, intake: Intake) -> None:
     """Alert every clinic with a therapist licensed where the client is (ids only, no answers)."""
-    clinic_ids = sorted(str(c) for c in session.scalars(
-        select(TherapistProfile.clinic_id).distinct()
-        .join(TherapistLicense, TherapistLicense.therapist_id == TherapistProfile.id)
-        .where(TherapistLicense.jurisdiction == intake.jurisdiction)
-    ))
-    enqueue(session, topic="alert.crisis_intake", dedupe_key=f"crisis-intake:{intake.id}",
-            payload={"intake_id": str(intake.id), "jurisdiction": intake.jurisdiction,
-                     "clinic_ids": clinic_ids, "urgency": "urgent"})
+    clinic_ids = sorted(
+        str(c)
+        for c in session.scalars(
+            select(TherapistProfile.clinic_id)
+            .distinct()
+            .join(TherapistLicense, TherapistLicense.therapist_id == TherapistProfile.id)
+            .where(TherapistLicense.jurisdiction == intake.jurisdiction)
+        )
+    )
+    enqueue(
+        session,
+        topic="alert.crisis_intake",
+        dedupe_key=f"crisis-intake:{intake.id}",
+        payload={
+            "intake_id": str(intake.id),
+            "jurisdiction": intake.jurisdiction,
+            "clinic_ids": clinic_ids,
+            "urgency": "urgent",
+        },
+    )
 
 
 def own_intake(session: Session, principal: Principal, intake_id: uuid.UUID) -> Intake:
@@ -86,7 +108,8 @@ def own_intake(session: Session, principal: Principal, intake_id: uuid.UUID) -> 
     if principal.role is not Role.CLIENT:
         raise IntakeNotFound("No intake with this id.")
     intake = session.scalar(
-        select(Intake).join(ClientProfile, ClientProfile.id == Intake.client_id)
+        select(Intake)
+        .join(ClientProfile, ClientProfile.id == Intake.client_id)
         .where(Intake.id == intake_id, ClientProfile.user_id == principal.user.id)
     )
     if intake is None:
@@ -95,13 +118,22 @@ def own_intake(session: Session, principal: Principal, intake_id: uuid.UUID) -> 
 
 
 def read_intake(
-    session: Session, *, principal: Principal, intake_id: uuid.UUID, cipher: FieldCipher,
+    session: Session,
+    *,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    cipher: FieldCipher,
     crisis: CrisisDirectory,
 ) -> IntakeView:
     """The caller's own intake with its free text decrypted (audit-logged)."""
     intake = own_intake(session, principal, intake_id)
-    record_phi_access(session, actor_id=principal.user.id, action="read",
-                      resource_type="intake", resource_id=intake.id)
+    record_phi_access(
+        session,
+        actor_id=principal.user.id,
+        action="read",
+        resource_type="intake",
+        resource_id=intake.id,
+    )
     session.commit()
     text = cipher.decrypt(intake.free_text_encrypted) if intake.free_text_encrypted else None
     resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
@@ -109,27 +141,43 @@ def read_intake(
 
 
 def decline_match(
-    session: Session, *, principal: Principal, intake_id: uuid.UUID, therapist_id: uuid.UUID,
+    session: Session,
+    *,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    therapist_id: uuid.UUID,
     reason: str | None,
 ) -> MatchDecline:
     """Turn a therapist down for this intake; later match lists leave them out."""
     intake = own_intake(session, principal, intake_id)
     get_therapist(session, therapist_id)
-    existing = session.scalar(select(MatchDecline).where(
-        MatchDecline.intake_id == intake.id, MatchDecline.therapist_id == therapist_id))
+    existing = session.scalar(
+        select(MatchDecline).where(
+            MatchDecline.intake_id == intake.id, MatchDecline.therapist_id == therapist_id
+        )
+    )
     if existing is not None:
         return existing
-    decline = MatchDecline(intake_id=intake.id, therapist_id=therapist_id, reason=reason,
-                           created_at=utcnow())
+    decline = MatchDecline(
+        intake_id=intake.id, therapist_id=therapist_id, reason=reason, created_at=utcnow()
+    )
     session.add(decline)
     session.commit()
     return decline
 
 
 def record_outcome(
-    session: Session, *, principal: Principal, intake_id: uuid.UUID, therapist_id: uuid.UUID,
-    domain: str, booked: bool, sessions_attended: int, dropped_out: bool,
-    score_change: float | None, recorded_at: datetime | None = None,
+    session: Session,
+    *,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    therapist_id: uuid.UUID,
+    domain: str,
+    booked: bool,
+    sessions_attended: int,
+    dropped_out: bool,
+    score_change: float | None,
+    recorded_at: datetime | None = None,
 ) -> MatchOutcome:
     """The therapist (or their clinic) records how a match went; one row per pair, updated."""
     therapist = get_therapist(session, therapist_id)
@@ -137,8 +185,11 @@ def record_outcome(
         raise PermissionDenied("Only the therapist or their clinic records outcomes.")
     if session.get(Intake, intake_id) is None:
         raise IntakeNotFound("No intake with this id.")
-    outcome = session.scalar(select(MatchOutcome).where(
-        MatchOutcome.intake_id == intake_id, MatchOutcome.therapist_id == therapist_id))
+    outcome = session.scalar(
+        select(MatchOutcome).where(
+            MatchOutcome.intake_id == intake_id, MatchOutcome.therapist_id == therapist_id
+        )
+    )
     if outcome is None:
         outcome = MatchOutcome(intake_id=intake_id, therapist_id=therapist_id)
         session.add(outcome)

@@ -87,18 +87,31 @@ def _preference_scores(catalog: Catalog, rows: np.ndarray, wishes: Wishes) -> np
 
 
 def stage_one_features(
-    catalog: Catalog, rows: np.ndarray, wishes: Wishes, *, effectiveness: np.ndarray,
+    catalog: Catalog,
+    rows: np.ndarray,
+    wishes: Wishes,
+    *,
+    effectiveness: np.ndarray,
     active: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Every feature except availability, for the given rows (vectorised)."""
-    tags = query_tags(catalog, concerns=wishes.concerns, modalities=wishes.modalities,
-                      communities=wishes.communities)
+    tags = query_tags(
+        catalog,
+        concerns=wishes.concerns,
+        modalities=wishes.modalities,
+        communities=wishes.communities,
+    )
     tag_similarity = np.asarray(catalog.tags[rows] @ tags.T.toarray()).ravel()
     words = " ".join([wishes.text, *(CONCERNS.get(c, c) for c in wishes.concerns)])
-    text_similarity = np.asarray(catalog.text[rows] @ query_text(catalog, words).T.toarray()).ravel()
+    text_similarity = np.asarray(
+        catalog.text[rows] @ query_text(catalog, words).T.toarray()
+    ).ravel()
     domain_columns = [DOMAINS.index(d) for d in wishes.domains if d in DOMAINS]
-    measured = (effectiveness[rows][:, domain_columns].mean(axis=1) if domain_columns
-                else np.full(len(rows), 0.5))
+    measured = (
+        effectiveness[rows][:, domain_columns].mean(axis=1)
+        if domain_columns
+        else np.full(len(rows), 0.5)
+    )
     load = active[rows] / np.maximum(catalog.max_caseload[rows], 1)
     return {
         "similarity": 0.6 * tag_similarity + 0.4 * text_similarity,
@@ -114,9 +127,18 @@ def weighted(features: Mapping[str, np.ndarray], weights: Mapping[str, float]) -
     return sum(weights.get(name, 0.0) * np.asarray(values) for name, values in features.items())
 
 
-def _reasons(catalog: Catalog, row: int, needs: Needs, wishes: Wishes, features: dict[str, float],
-             preferred: int, openings: list[datetime], window_days: int, has_windows: bool,
-             crisis: bool) -> list[str]:
+def _reasons(
+    catalog: Catalog,
+    row: int,
+    needs: Needs,
+    wishes: Wishes,
+    features: dict[str, float],
+    preferred: int,
+    openings: list[datetime],
+    window_days: int,
+    has_windows: bool,
+    crisis: bool,
+) -> list[str]:
     reasons = [f"Licensed in {JURISDICTIONS.get(needs.jurisdiction, needs.jurisdiction)}"]
     if crisis:
         reasons.append("Trained to support people going through a crisis")
@@ -137,8 +159,9 @@ def _reasons(catalog: Catalog, row: int, needs: Needs, wishes: Wishes, features:
         reasons.append(f"{label} ${fee / 100:,.0f}, within your budget")
     if has_windows and preferred:
         plural = "opening" if preferred == 1 else "openings"
-        reasons.append(f"{preferred} {plural} in your preferred times in the next "
-                       f"{window_days} days")
+        reasons.append(
+            f"{preferred} {plural} in your preferred times in the next {window_days} days"
+        )
     elif openings:
         reasons.append(f"{len(openings)}+ openings in the next {window_days} days")
     if features["effectiveness"] >= 0.65:
@@ -147,19 +170,26 @@ def _reasons(catalog: Catalog, row: int, needs: Needs, wishes: Wishes, features:
 
 
 def rank(
-    catalog: Catalog, needs: Needs, wishes: Wishes, *, active: np.ndarray,
-    effectiveness: np.ndarray, weights: Mapping[str, float], limit: int,
+    catalog: Catalog,
+    needs: Needs,
+    wishes: Wishes,
+    *,
+    active: np.ndarray,
+    effectiveness: np.ndarray,
+    weights: Mapping[str, float],
+    limit: int,
     open_times: Callable[[list[int]], dict[int, list[datetime]]],
-    in_preferred_window: Callable[[datetime], bool] | None, window_days: int,
-    crisis: bool = False, shortlist: int = 50,
+    in_preferred_window: Callable[[datetime], bool] | None,
+    window_days: int,
+    crisis: bool = False,
+    shortlist: int = 50,
 ) -> Ranking:
     """Rank feasible therapists; never relax a hard constraint silently."""
     mask = feasible(catalog, needs, active)
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return Ranking([], 0, relaxations(catalog, needs, active))
-    features = stage_one_features(catalog, rows, wishes, effectiveness=effectiveness,
-                                  active=active)
+    features = stage_one_features(catalog, rows, wishes, effectiveness=effectiveness, active=active)
     partial = weighted(features, weights)
     keep = min(len(rows), max(shortlist, limit * 5))
     best = np.argpartition(-partial, keep - 1)[:keep] if keep < len(rows) else np.arange(len(rows))
@@ -181,11 +211,28 @@ def rank(
     else:
         candidates.sort(key=lambda c: (-weighted(c[1], weights), c[2][0]))
     matches = [
-        Match(catalog.ids[row], row, round(float(weighted(values, weights)), 4), values,
-              _reasons(catalog, row, needs, wishes, values, preferred, openings, window_days,
-                       in_preferred_window is not None, crisis),
-              openings[:3], preferred)
+        Match(
+            catalog.ids[row],
+            row,
+            round(float(weighted(values, weights)), 4),
+            values,
+            _reasons(
+                catalog,
+                row,
+                needs,
+                wishes,
+                values,
+                preferred,
+                openings,
+                window_days,
+                in_preferred_window is not None,
+                crisis,
+            ),
+            openings[:3],
+            preferred,
+        )
         for row, values, openings, preferred in candidates[:limit]
     ]
-    return Ranking(matches, int(mask.sum()), [] if matches else relaxations(catalog, needs, active),
-                   no_open)
+    return Ranking(
+        matches, int(mask.sum()), [] if matches else relaxations(catalog, needs, active), no_open
+    )

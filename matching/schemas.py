@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.fields import TimeZone, code, codes, trimmed
-from scheduling.schemas import WallClock, instant
 from matching.effectiveness import DOMAINS
+from scheduling.schemas import WallClock, instant
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -14,7 +14,8 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 def answers(items: int, label: str) -> fields.List:
     """A questionnaire's answers: exactly `items` integers from 0 to 3."""
     return fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=0, max=3)), required=True,
+        fields.Integer(strict=True, validate=validate.Range(min=0, max=3)),
+        required=True,
         validate=validate.Length(equal=items, error=f"{label} needs exactly {items} answers."),
     )
 
@@ -22,8 +23,13 @@ def answers(items: int, label: str) -> fields.List:
 class PreferencesSchema(Schema):
     """What the client would like; languages and format are requirements, the rest wishes."""
 
-    languages = codes("languages", max_items=5, metadata={
-        "description": "Languages you can have sessions in (required: at least one must match)"})
+    languages = codes(
+        "languages",
+        max_items=5,
+        metadata={
+            "description": "Languages you can have sessions in (required: at least one must match)"
+        },
+    )
     gender = code("genders", allow_none=True)
     modalities = codes("modalities", max_items=8)
     communities = codes("communities", max_items=5)
@@ -36,8 +42,12 @@ class PaymentSchema(Schema):
 
     method = fields.String(required=True, validate=validate.OneOf(["insurance", "self_pay"]))
     insurance_plan = code("insurance_plans", allow_none=True, load_default=None)
-    max_per_session_cents = fields.Integer(strict=True, allow_none=True, load_default=None,
-                                           validate=validate.Range(min=0, max=10_000_000))
+    max_per_session_cents = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=10_000_000),
+    )
 
     @validates_schema
     def _consistent(self, data: dict, **_: object) -> None:
@@ -65,20 +75,31 @@ class IntakeSchema(Schema):
 
     id = fields.UUID(dump_only=True)
     created_at = instant(dump_only=True)
-    jurisdiction = code("jurisdictions", load_default=None, metadata={
-        "description": "Where you are now (defaults to your profile)"})
+    jurisdiction = code(
+        "jurisdictions",
+        load_default=None,
+        metadata={"description": "Where you are now (defaults to your profile)"},
+    )
     timezone = TimeZone(load_default=None)
     concerns = codes("concerns", max_items=10, required=True)
-    free_text = trimmed(4000, min_length=0, load_default=None, allow_none=True,
-                        metadata={"description": "Stored encrypted"})
+    free_text = trimmed(
+        4000,
+        min_length=0,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Stored encrypted"},
+    )
     phq9 = answers(9, "PHQ-9")
     gad7 = answers(7, "GAD-7")
-    reports_risk = fields.Boolean(load_default=False, metadata={
-        "description": "I am thinking about harming myself or have a plan"})
+    reports_risk = fields.Boolean(
+        load_default=False,
+        metadata={"description": "I am thinking about harming myself or have a plan"},
+    )
     preferences = fields.Nested(PreferencesSchema, load_default=dict)
     payment = fields.Nested(PaymentSchema, required=True)
-    preferred_times = fields.List(fields.Nested(PreferredTimeSchema), load_default=list,
-                                  validate=validate.Length(max=21))
+    preferred_times = fields.List(
+        fields.Nested(PreferredTimeSchema), load_default=list, validate=validate.Length(max=21)
+    )
 
 
 class ResourceSchema(Schema):
@@ -107,8 +128,9 @@ class IntakeViewSchema(Schema):
     crisis_resources = fields.List(fields.Nested(ResourceSchema), allow_none=True)
     preferences = fields.Dict(attribute="intake.preferences")
     payment = fields.Dict(attribute="intake.payment")
-    preferred_times = fields.List(fields.Nested(PreferredTimeSchema),
-                                  attribute="intake.preferred_times")
+    preferred_times = fields.List(
+        fields.Nested(PreferredTimeSchema), attribute="intake.preferred_times"
+    )
 
 
 class MatchQuerySchema(Schema):
@@ -130,12 +152,16 @@ class OutcomeSchema(Schema):
     therapist_id = fields.UUID(required=True)
     domain = fields.String(required=True, validate=validate.OneOf(DOMAINS))
     booked = fields.Boolean(required=True)
-    sessions_attended = fields.Integer(strict=True, load_default=0,
-                                       validate=validate.Range(min=0, max=500))
+    sessions_attended = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(min=0, max=500)
+    )
     dropped_out = fields.Boolean(load_default=False)
-    score_change = fields.Float(allow_none=True, load_default=None,
-                                validate=validate.Range(min=-27, max=27),
-                                metadata={"description": "Later score minus intake score"})
+    score_change = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=-27, max=27),
+        metadata={"description": "Later score minus intake score"},
+    )
 
 
 class MatchedTherapistSchema(Schema):

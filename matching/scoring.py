@@ -8,8 +8,13 @@ from dataclasses import dataclass
 PHQ9_ITEMS = 9
 GAD7_ITEMS = 7
 # (lowest score of the band, band name), ascending; Kroenke et al. 2001, Spitzer et al. 2006
-PHQ9_BANDS = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "moderately_severe"),
-              (20, "severe"))
+PHQ9_BANDS = (
+    (0, "minimal"),
+    (5, "mild"),
+    (10, "moderate"),
+    (15, "moderately_severe"),
+    (20, "severe"),
+)
 GAD7_BANDS = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe"))
 PHQ9_SEVERE = 20
 GAD7_SEVERE = 15

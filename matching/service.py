@@ -53,17 +53,22 @@ class MatchList:
 
 def _no_match(relaxations: list[Relaxation], feasible_count: int, no_open: int) -> dict[str, Any]:
     """Why nothing fits, and which single change would help how much."""
-    if feasible_count and not relaxations:
-        message = (f"{feasible_count} therapists fit your needs but none has an opening in the "
-                   "next days; try again soon or widen your preferred times.")
+    if feasible_count:
+        message = (
+            f"{feasible_count} therapists fit your needs but none has an opening in the "
+            "next days; try again soon or widen your preferred times."
+        )
     elif relaxations:
         message = "No therapist meets every requirement. Relaxing one of these would help."
     else:
         message = "No therapist is licensed and available where you are right now."
     return {
-        "message": message, "therapists_without_openings": no_open,
-        "relaxations": [{"constraint": r.constraint, "suggestion": r.suggestion,
-                         "therapists": r.therapists} for r in relaxations],
+        "message": message,
+        "therapists_without_openings": no_open,
+        "relaxations": [
+            {"constraint": r.constraint, "suggestion": r.suggestion, "therapists": r.therapists}
+            for r in relaxations
+        ],
     }
 
 
@@ -80,14 +85,19 @@ def _age_group(client: ClientProfile, today: date) -> str | None:
         return client.age_group
     if client.date_of_birth is None:
         return None
-    years = today.year - client.date_of_birth.year - (
-        (today.month, today.day) < (client.date_of_birth.month, client.date_of_birth.day))
+    years = (
+        today.year
+        - client.date_of_birth.year
+        - ((today.month, today.day) < (client.date_of_birth.month, client.date_of_birth.day))
+    )
     return "young_adults" if years <= 25 else "adults" if years <= 64 else "older_adults"
 
 
 def _preferred_window_test(intake: Intake):
-    windows = [(WEEKDAYS.index(w["weekday"]), w["start_minute"], w["end_minute"])
-               for w in intake.preferred_times]
+    windows = [
+        (WEEKDAYS.index(w["weekday"]), w["start_minute"], w["end_minute"])
+        for w in intake.preferred_times
+    ]
     if not windows:
         return None
     zone = ZoneInfo(intake.timezone)
@@ -95,38 +105,49 @@ def _preferred_window_test(intake: Intake):
     def inside(instant: datetime) -> bool:
         local = instant.astimezone(zone)
         minute = local.hour * 60 + local.minute
-        return any(local.weekday() == day and start <= minute < end
-                   for day, start, end in windows)
+        return any(local.weekday() == day and start <= minute < end for day, start, end in windows)
 
     return inside
 
 
-def needs_and_wishes(intake: Intake, client: ClientProfile, *, through: date,
-                     declined: frozenset[int]) -> tuple[Needs, Wishes]:
+def needs_and_wishes(
+    intake: Intake, client: ClientProfile, *, through: date, declined: frozenset[int]
+) -> tuple[Needs, Wishes]:
     """Split an intake into hard needs and soft wishes."""
     preferences, payment = intake.preferences, intake.payment
     needs = Needs(
-        jurisdiction=intake.jurisdiction, license_through=through,
+        jurisdiction=intake.jurisdiction,
+        license_through=through,
         languages=preferences.get("languages") or (),
         insurance_plan=payment.get("insurance_plan") if payment["method"] == "insurance" else None,
         max_fee_cents=payment.get("max_per_session_cents")
-        if payment["method"] == "self_pay" else None,
-        age_group=_age_group(client, through), format=preferences.get("format"),
-        risk_trained_only=intake.high_risk, excluded=declined,
+        if payment["method"] == "self_pay"
+        else None,
+        age_group=_age_group(client, through),
+        format=preferences.get("format"),
+        risk_trained_only=intake.high_risk,
+        excluded=declined,
     )
     wishes = Wishes(
-        concerns=intake.concerns, modalities=preferences.get("modalities") or (),
-        communities=preferences.get("communities") or (), gender=preferences.get("gender"),
+        concerns=intake.concerns,
+        modalities=preferences.get("modalities") or (),
+        communities=preferences.get("communities") or (),
+        gender=preferences.get("gender"),
         faith_based=preferences.get("faith_based"),
-        domains=domains_of(intake.concerns, phq9_band=intake.phq9_band,
-                           gad7_band=intake.gad7_band),
+        domains=domains_of(intake.concerns, phq9_band=intake.phq9_band, gad7_band=intake.gad7_band),
     )
     return needs, wishes
 
 
 def find_matches(
-    session: Session, *, principal: Principal, intake_id: uuid.UUID, limit: int,
-    window_days: int, crisis: CrisisDirectory, cipher: FieldCipher,
+    session: Session,
+    *,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    limit: int,
+    window_days: int,
+    crisis: CrisisDirectory,
+    cipher: FieldCipher,
 ) -> MatchList:
     """Rank therapists for the caller's intake, with reasons and their next open times."""
     intake = own_intake(session, principal, intake_id)
@@ -135,7 +156,8 @@ def find_matches(
     window_end = now + timedelta(days=window_days)
     catalog = catalog_cache.catalog(session)
     declined_ids = session.scalars(
-        select(MatchDecline.therapist_id).where(MatchDecline.intake_id == intake.id))
+        select(MatchDecline.therapist_id).where(MatchDecline.intake_id == intake.id)
+    )
     declined = frozenset(catalog.position[t] for t in declined_ids if t in catalog.position)
     needs, wishes = needs_and_wishes(intake, client, through=window_end.date(), declined=declined)
     if intake.free_text_encrypted:
@@ -145,42 +167,78 @@ def find_matches(
     def open_times(rows: list[int]) -> dict[int, list[datetime]]:
         ids = [catalog.ids[r] for r in rows]
         profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
-        slots = next_free_slots(session, list(profiles), start=now, end=window_end,
-                                per_therapist=OPENINGS_PER_THERAPIST, now=now)
+        slots = next_free_slots(
+            session,
+            list(profiles),
+            start=now,
+            end=window_end,
+            per_therapist=OPENINGS_PER_THERAPIST,
+            now=now,
+        )
         return {catalog.position[t]: found for t, found in slots.items()}
 
     ranking = rank(
-        catalog, needs, wishes, active=active_clients(session, catalog),
-        effectiveness=catalog_cache.effectiveness(session, catalog), weights=weights,
-        limit=limit, open_times=open_times, in_preferred_window=_preferred_window_test(intake),
-        window_days=window_days, crisis=intake.high_risk,
+        catalog,
+        needs,
+        wishes,
+        active=active_clients(session, catalog),
+        effectiveness=catalog_cache.effectiveness(session, catalog),
+        weights=weights,
+        limit=limit,
+        open_times=open_times,
+        in_preferred_window=_preferred_window_test(intake),
+        window_days=window_days,
+        crisis=intake.high_risk,
     )
     _record_exposures(session, intake, ranking.matches, version)
-    profiles = {p.id: p for p in session.scalars(select(TherapistProfile).where(
-        TherapistProfile.id.in_([m.therapist_id for m in ranking.matches])))}
+    profiles = {
+        p.id: p
+        for p in session.scalars(
+            select(TherapistProfile).where(
+                TherapistProfile.id.in_([m.therapist_id for m in ranking.matches])
+            )
+        )
+    }
     zone = ZoneInfo(intake.timezone)
     return MatchList(
-        intake_id=intake.id, high_risk=intake.high_risk,
+        intake_id=intake.id,
+        high_risk=intake.high_risk,
         higher_level_of_care=intake.higher_level_of_care,
         crisis_resources=crisis.resources_for(intake.jurisdiction) if intake.high_risk else None,
         model_version=version,
-        matches=[RankedTherapist(profiles[m.therapist_id], m.score, m.reasons,
-                                 [t.astimezone(zone) for t in m.openings])
-                 for m in ranking.matches],
-        no_match=None if ranking.matches else _no_match(
-            ranking.relaxations, ranking.feasible_count, ranking.no_open_times),
+        matches=[
+            RankedTherapist(
+                profiles[m.therapist_id],
+                m.score,
+                m.reasons,
+                [t.astimezone(zone) for t in m.openings],
+            )
+            for m in ranking.matches
+        ],
+        no_match=None
+        if ranking.matches
+        else _no_match(ranking.relaxations, ranking.feasible_count, ranking.no_open_times),
     )
 
 
 def _record_exposures(session: Session, intake: Intake, matches: list[Match], version: str) -> None:
     """Keep what was shown and why, so outcomes can train the weights later."""
-    shown = set(session.scalars(select(MatchExposure.therapist_id).where(
-        MatchExposure.intake_id == intake.id)))
+    shown = set(
+        session.scalars(
+            select(MatchExposure.therapist_id).where(MatchExposure.intake_id == intake.id)
+        )
+    )
     now = utcnow()
     for rank_position, match in enumerate(matches, start=1):
         if match.therapist_id not in shown:
-            session.add(MatchExposure(
-                intake_id=intake.id, therapist_id=match.therapist_id, rank=rank_position,
-                features={k: round(v, 6) for k, v in match.features.items()},
-                model_version=version, shown_at=now))
+            session.add(
+                MatchExposure(
+                    intake_id=intake.id,
+                    therapist_id=match.therapist_id,
+                    rank=rank_position,
+                    features={k: round(v, 6) for k, v in match.features.items()},
+                    model_version=version,
+                    shown_at=now,
+                )
+            )
     session.commit()

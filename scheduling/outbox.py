@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +30,14 @@ class OutboxMessage(UUIDPrimaryKey, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, name="outbox_status", native_enum=False, create_constraint=True,
-             length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            OutboxStatus,
+            name="outbox_status",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=OutboxStatus.PENDING,
     )
     created_at: Mapped[datetime]
@@ -43,14 +48,23 @@ class OutboxMessage(UUIDPrimaryKey, Base):
 
 
 def enqueue(
-    session: Session, *, topic: str, payload: dict[str, Any], available_at: datetime | None = None,
+    session: Session,
+    *,
+    topic: str,
+    payload: dict[str, Any],
+    available_at: datetime | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the session; it commits (or not) with the use case that caused it."""
     now = utcnow()
     message = OutboxMessage(
-        topic=topic, payload=payload, dedupe_key=dedupe_key, status=OutboxStatus.PENDING,
-        created_at=now, available_at=available_at or now, attempts=0,
+        topic=topic,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        status=OutboxStatus.PENDING,
+        created_at=now,
+        available_at=available_at or now,
+        attempts=0,
     )
     session.add(message)
     return message

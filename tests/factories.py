@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.directory.clinics import create_clinic
-from app.directory.models import ClientProfile, Clinic, TherapistLicense, TherapistProfile
+from app.directory.models import (
+    ClientProfile,
+    Clinic,
+    TherapistLicense,
+    TherapistProfile,
+    bump_directory_revision,
+)
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import new_user
@@ -91,6 +97,7 @@ def make_therapist(
             )
         )
     session.add(profile)
+    bump_directory_revision(session)
     session.commit()
     return profile
 

@@ -166,24 +166,32 @@ class ClientProfile(UUIDPrimaryKey, Timestamps, Base):
 
 
 class DirectoryRevision(Base):
-    """A counter bumped on every change to therapist profiles, so caches know to rebuild."""
+    """Changes on every edit of therapist profiles, so caches know to rebuild.
+
+    A counter plus a random token: the token never repeats, even when a transaction that bumped
+    the counter is rolled back and the counter value comes round again.
+    """
 
     __tablename__ = "directory_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
+    counter: Mapped[int] = mapped_column(default=0)
+    token: Mapped[str] = mapped_column(String(32))
 
 
 def bump_directory_revision(session: Session) -> None:
     """Record that the directory changed (no commit)."""
+    token = uuid.uuid4().hex
     updated = session.execute(
-        update(DirectoryRevision).where(DirectoryRevision.id == 1)
-        .values(version=DirectoryRevision.version + 1)
+        update(DirectoryRevision)
+        .where(DirectoryRevision.id == 1)
+        .values(counter=DirectoryRevision.counter + 1, token=token)
     )
     if updated.rowcount == 0:
-        session.add(DirectoryRevision(id=1, version=1))
+        session.add(DirectoryRevision(id=1, counter=1, token=token))
 
 
-def directory_revision(session: Session) -> int:
-    """The current directory version (0 before any change)."""
-    return session.scalar(select(DirectoryRevision.version).where(DirectoryRevision.id == 1)) or 0
+def directory_revision(session: Session) -> str:
+    """The current directory revision token ("initial" before any change)."""
+    token = session.scalar(select(DirectoryRevision.token).where(DirectoryRevision.id == 1))
+    return token or "initial"

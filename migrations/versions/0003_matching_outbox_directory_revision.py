@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-21 05:32:36.541912
+Create Date: 2026-11-21 05:38:52.537227
 
 """
 
@@ -24,7 +24,8 @@ def upgrade() -> None:
     op.create_table(
         "directory_revision",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("counter", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_revision")),
     )
     op.create_table(

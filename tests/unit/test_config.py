@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
 from app import create_app
 from app.config import ConfigurationError, load_config
@@ -17,7 +18,19 @@ def test_production_without_secret_refuses_to_start(monkeypatch, tmp_path):
 def test_production_rejects_a_short_secret(tmp_path):
     with pytest.raises(ConfigurationError, match="at least 32"):
         load_config(
-            {"APP_ENV": "production", "SECRET_KEY": "short", "INSTANCE_PATH": str(tmp_path)}
+            {
+                "APP_ENV": "production",
+                "SECRET_KEY": "short",
+                "INSTANCE_PATH": str(tmp_path),
+                "FIELD_ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
+            }
+        )
+
+
+def test_production_requires_field_encryption_keys(tmp_path):
+    with pytest.raises(ConfigurationError, match="FIELD_ENCRYPTION_KEYS"):
+        load_config(
+            {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path)}
         )
 
 

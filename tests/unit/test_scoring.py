@@ -28,9 +28,18 @@ def gad(total: int) -> list[int]:
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "moderately_severe"), (19, "moderately_severe"), (20, "severe"),
-     (24, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately_severe"),
+        (19, "moderately_severe"),
+        (20, "severe"),
+        (24, "severe"),
+    ],
 )
 def test_phq9_bands(total, band):
     result = screen(phq(total), gad(0), reports_risk=False)
@@ -43,8 +52,16 @@ def test_phq9_maximum():
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "severe"), (21, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
 )
 def test_gad7_bands(total, band):
     result = screen(phq(0), gad(total), reports_risk=False)
@@ -71,8 +88,13 @@ def test_higher_level_of_care(phq_total, gad_total, flag):
 
 @pytest.mark.parametrize(
     ("phq9", "gad7"),
-    [([0] * 8, [0] * 7), ([0] * 10, [0] * 7), ([0] * 9, [0] * 6), ([4] + [0] * 8, [0] * 7),
-     ([0] * 9, [-1] + [0] * 6)],
+    [
+        ([0] * 8, [0] * 7),
+        ([0] * 10, [0] * 7),
+        ([0] * 9, [0] * 6),
+        ([4] + [0] * 8, [0] * 7),
+        ([0] * 9, [-1] + [0] * 6),
+    ],
 )
 def test_wrong_answer_counts_or_values(phq9, gad7):
     with pytest.raises(ValueError, match="answers"):
