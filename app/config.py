@@ -92,6 +92,35 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         ],
         "CRISIS_RESOURCES_FILE": os.environ.get("CRISIS_RESOURCES_FILE"),
         "MATCH_WINDOW_DAYS": _env_int("MATCH_WINDOW_DAYS", 14),
+        # Links in invites and emails point at the app's pages, never at token-bearing URLs.
+        "PUBLIC_APP_URL": os.environ.get("PUBLIC_APP_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "appointments@example.com"),
+        "MAIL_MESSAGE_ID_DOMAIN": os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "appointments.local"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),  # unset: emails are written under instance/mail
+        "SMTP_PORT": _env_int("SMTP_PORT", 587),
+        "SMTP_SECURITY": os.environ.get("SMTP_SECURITY", "starttls"),  # starttls | tls | none
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_TIMEOUT_SECONDS": _env_int("SMTP_TIMEOUT_SECONDS", 20),
+        "REMINDER_OFFSETS_MINUTES": [
+            int(v) for v in os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60").split(",") if v
+        ],
+        "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_RETRY_BASE_SECONDS": _env_int("OUTBOX_RETRY_BASE_SECONDS", 30),
+        "OUTBOX_LEASE_SECONDS": _env_int("OUTBOX_LEASE_SECONDS", 120),
+        "WORKER_POLL_SECONDS": _env_int("WORKER_POLL_SECONDS", 5),
+        "JITSI_DOMAIN": os.environ.get("JITSI_DOMAIN"),
+        "JITSI_APP_ID": os.environ.get("JITSI_APP_ID"),
+        "JITSI_SECRET": os.environ.get("JITSI_SECRET"),
+        "EXTERNAL_CALENDAR_REFRESH_MINUTES": _env_int("EXTERNAL_CALENDAR_REFRESH_MINUTES", 30),
+        "EXTERNAL_CALENDAR_MAX_BYTES": _env_int("EXTERNAL_CALENDAR_MAX_BYTES", 2 * 1024 * 1024),
+        "EXTERNAL_CALENDAR_TIMEOUT_SECONDS": _env_int("EXTERNAL_CALENDAR_TIMEOUT_SECONDS", 10),
+        # CIDRs a calendar URL may resolve to although private (e.g. an intranet CalDAV server).
+        "EXTERNAL_CALENDAR_ALLOWED_NETWORKS": [
+            n.strip()
+            for n in os.environ.get("EXTERNAL_CALENDAR_ALLOWED_NETWORKS", "").split(",")
+            if n.strip()
+        ],
     }
     config.update(overrides)
 

@@ -2,6 +2,6 @@
 
 from app.models import Base
 from matching import models as matching_models  # noqa: F401 (registers the tables)
-from scheduling import appointment_models, models, outbox  # noqa: F401
+from scheduling import appointment_models, external_models, models, outbox  # noqa: F401
 
 metadata = Base.metadata

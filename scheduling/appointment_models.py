@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, Timestamps, UUIDPrimaryKey
+from scheduling.video import new_room_name
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -56,6 +57,11 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
         length=16,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+def new_ics_uid() -> str:
+    """A calendar UID that is unique and says nothing about the appointment."""
+    return f"{uuid.uuid4().hex}@appointments"
 
 
 # An appointment reserves its time while booked or later, or while held (until the hold is
@@ -146,6 +152,10 @@ class Appointment(UUIDPrimaryKey, Timestamps, Base):
     cancelled_by_role: Mapped[str | None] = mapped_column(String(16))
     cancellation_reason: Mapped[str | None] = mapped_column(String(500))
     late_cancellation: Mapped[bool] = mapped_column(default=False)
+    # Calendar identity: the UID never changes; SEQUENCE rises with every change sent out.
+    ics_uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_ics_uid)
+    ics_sequence: Mapped[int] = mapped_column(default=0)
+    video_room: Mapped[str] = mapped_column(String(80), unique=True, default=new_room_name)
 
     events: Mapped[list[AppointmentEvent]] = relationship(
         back_populates="appointment", order_by="AppointmentEvent.at", cascade="all, delete-orphan"

@@ -20,6 +20,7 @@ from scheduling.appointment_models import (
     AppointmentStatus,
     PendingReason,
 )
+from scheduling.events import appointment_changed
 from scheduling.exceptions import InvalidTransition, NotBookable, TooManyHolds
 from scheduling.models import SessionType
 from scheduling.rules import (
@@ -162,6 +163,8 @@ def book(
     )
     with conflicts_as_slot_taken(session):
         session.add(appointment)
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "booked")
     session.commit()
     return appointment
 
@@ -233,6 +236,8 @@ def confirm(session: Session, *, principal: Principal, appointment_id: uuid.UUID
                 now=now,
                 action="approved",
             )
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "booked")
     session.commit()
     return appointment
 
@@ -294,5 +299,7 @@ def reschedule(
             actor_id=principal.user.id,
             from_status=appointment.status,
         )
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "rescheduled")
     session.commit()
     return appointment

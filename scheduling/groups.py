@@ -20,6 +20,7 @@ from scheduling.appointment_models import (
     GroupEnrollment,
 )
 from scheduling.booking import place_times
+from scheduling.events import appointment_changed
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition, NotBookable, SlotTaken
 from scheduling.rules import (
     check_client_free,
@@ -119,6 +120,8 @@ def enroll(session: Session, *, principal: Principal, group_id: uuid.UUID) -> Gr
         seated_at=None if full else now,
     )
     session.add(enrollment)
+    if not full:
+        appointment_changed(session, group, "booked", client_ids=[str(client.id)])
     session.commit()
     return enrollment
 
@@ -154,6 +157,9 @@ def leave(session: Session, *, principal: Principal, group_id: uuid.UUID) -> Gro
         )
         if waiting is not None:
             waiting.status, waiting.seated_at = EnrollmentStatus.ENROLLED, now
+            appointment_changed(session, group, "booked", client_ids=[str(waiting.client_id)])
+    if freed_seat:
+        appointment_changed(session, group, "cancelled", client_ids=[str(client.id)])
     session.commit()
     return mine
 

@@ -15,6 +15,7 @@ from app.identity.service import Principal
 from scheduling.access import visible_appointment, visible_to
 from scheduling.appointment_models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.booking import set_status
+from scheduling.events import appointment_changed
 from scheduling.exceptions import InvalidTransition
 from scheduling.session_types import clinic_policy
 
@@ -89,7 +90,10 @@ def cancel(
         minutes=clinic_policy(session, appointment.clinic_id).cancellation_window_minutes
     )
     for target in targets:
+        was_announced = target.status is AppointmentStatus.BOOKED
         _cancel_one(target, principal=principal, reason=reason, now=now, window=window)
+        if was_announced:
+            appointment_changed(session, target, "cancelled")
     session.commit()
     return targets
 

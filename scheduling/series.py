@@ -14,9 +14,10 @@ from app.directory.therapists import get_therapist
 from app.exceptions import DomainError
 from app.identity.service import Principal
 from scheduling.access import client_profile_of
-from scheduling.appointment_models import Appointment, AppointmentSeries
+from scheduling.appointment_models import Appointment, AppointmentSeries, AppointmentStatus
 from scheduling.booking import new_appointment, validate_booking
 from scheduling.calendar import availabilities
+from scheduling.events import appointment_changed
 from scheduling.exceptions import SlotTaken
 from scheduling.rules import conflicts_as_slot_taken
 from scheduling.session_types import clinic_policy, offered_session_type
@@ -117,5 +118,8 @@ def book_series(
         for appointment in result.booked:
             appointment.series_id = series.id
             session.add(appointment)
+    for appointment in result.booked:
+        if appointment.status is AppointmentStatus.BOOKED:
+            appointment_changed(session, appointment, "booked")
     session.commit()
     return result

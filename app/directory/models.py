@@ -30,6 +30,8 @@ class Clinic(UUIDPrimaryKey, Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
+    # The name shown in calendar invites and emails: must carry no clinical words.
+    calendar_name: Mapped[str | None] = mapped_column(String(120))
 
     therapists: Mapped[list[TherapistProfile]] = relationship(back_populates="clinic")
 

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("slug", sa.String(length=80), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("calendar_name", sa.String(length=120), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -255,6 +255,9 @@ def upgrade() -> None:
         sa.Column("cancelled_by_role", sa.String(length=16), nullable=True),
         sa.Column("cancellation_reason", sa.String(length=500), nullable=True),
         sa.Column("late_cancellation", sa.Boolean(), nullable=False),
+        sa.Column("ics_uid", sa.String(length=120), nullable=False),
+        sa.Column("ics_sequence", sa.Integer(), nullable=False),
+        sa.Column("video_room", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -303,6 +306,8 @@ def upgrade() -> None:
             name=op.f("fk_appointments_therapist_id_therapist_profiles"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointments")),
+        sa.UniqueConstraint("ics_uid", name=op.f("uq_appointments_ics_uid")),
+        sa.UniqueConstraint("video_room", name=op.f("uq_appointments_video_room")),
     )
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.create_index(
