@@ -52,6 +52,8 @@ def _init_api(app: Flask) -> None:
     from scheduling.api import clinic_blp as clinic_scheduling_blp
     from scheduling.appointments_api import blp as appointments_blp
     from scheduling.appointments_api import groups_blp, series_blp
+    from scheduling.delivery_api import appointments_blp as delivery_blp
+    from scheduling.delivery_api import feed_blp, therapist_blp
 
     api = init_api(app)
     for blueprint in (
@@ -63,6 +65,9 @@ def _init_api(app: Flask) -> None:
         series_blp,
         groups_blp,
         matching_blp,
+        delivery_blp,
+        therapist_blp,
+        feed_blp,
     ):
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(ops)
@@ -72,6 +77,7 @@ def _init_api(app: Flask) -> None:
 def _init_adapters(app: Flask) -> None:
     """Choose the implementations of outside concerns from configuration."""
     from matching.crisis import CrisisDirectory
+    from scheduling.wiring import messages_from, video_from
 
     keys = app.config["FIELD_ENCRYPTION_KEYS"]
     app.extensions["field_cipher"] = (
@@ -80,6 +86,8 @@ def _init_adapters(app: Flask) -> None:
     app.extensions["crisis_directory"] = CrisisDirectory.from_file(
         app.config["CRISIS_RESOURCES_FILE"]
     )
+    app.extensions["video"] = video_from(app.config)
+    app.extensions["messages"] = messages_from(app.config)
 
 
 def _init_request_ids(app: Flask) -> None:

@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_clinic_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(matching_group)
+    app.cli.add_command(worker_command)
 
 
 @click.command("db-upgrade")
@@ -84,3 +85,18 @@ def train_matching() -> None:
     model = train(db.session)
     click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
     click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Handle what is due now, then exit.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Deliver outbox messages (emails, alerts) and refresh external calendars."""
+    from scheduling.wiring import worker_from
+
+    worker = worker_from(current_app.config, db.state().sessionmaker)
+    if once:
+        click.echo(f"handled {worker.run_once()} messages")
+        return
+    click.echo("worker running; Ctrl-C to stop")
+    worker.run_forever(poll=current_app.config["WORKER_POLL_SECONDS"])

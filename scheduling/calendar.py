@@ -17,6 +17,7 @@ from scheduling.appointment_models import (
     AppointmentStatus,
     PendingReason,
 )
+from scheduling.external_models import ExternalBusy
 from scheduling.models import AvailabilityOverride, AvailabilityRule, TimeOff
 from scheduling.slots import Availability, Interval, MinuteRange
 
@@ -67,7 +68,7 @@ def busy_intervals(
     now: datetime,
     ignore_appointment: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Interval]]:
-    """Reserved blocks (unexpired holds included) and time off overlapping the window."""
+    """Reserved blocks (unexpired holds included), time off and external busy time."""
     start, end = start - BUSY_MARGIN, end + BUSY_MARGIN
     busy: dict[uuid.UUID, list[Interval]] = defaultdict(list)
     takes_time = or_(
@@ -90,12 +91,13 @@ def busy_intervals(
         query = query.where(Appointment.id != ignore_appointment)
     for therapist_id, block_start, block_end in session.execute(query):
         busy[therapist_id].append((block_start, block_end))
-    for therapist_id, off_start, off_end in session.execute(
-        select(TimeOff.therapist_id, TimeOff.starts_at, TimeOff.ends_at).where(
-            TimeOff.therapist_id.in_(therapist_ids),
-            TimeOff.starts_at < end,
-            TimeOff.ends_at > start,
-        )
-    ):
-        busy[therapist_id].append((off_start, off_end))
+    for model in (TimeOff, ExternalBusy):
+        for therapist_id, off_start, off_end in session.execute(
+            select(model.therapist_id, model.starts_at, model.ends_at).where(
+                model.therapist_id.in_(therapist_ids),
+                model.starts_at < end,
+                model.ends_at > start,
+            )
+        ):
+            busy[therapist_id].append((off_start, off_end))
     return busy

@@ -49,3 +49,7 @@ class SessionTypeNotFound(SchedulingError, NotFound):
 
 class TimeOffNotFound(SchedulingError, NotFound):
     """No such time off entry."""
+
+
+class ExternalCalendarNotFound(SchedulingError, NotFound):
+    """No such external calendar for this therapist."""

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import begin_write, utcnow
+from app.directory.models import TherapistProfile
+from scheduling.external import due_calendars, refresh_calendar
 from scheduling.mail import Mailer, build_email
 from scheduling.messages import (
     EMAIL,
@@ -42,6 +44,7 @@ class WorkerSettings:
     lease: timedelta = timedelta(minutes=2)
     batch: int = 20
     message_id_domain: str = "appointments.local"
+    calendar_refresh: timedelta = timedelta(minutes=30)
 
 
 class Worker:
@@ -88,11 +91,24 @@ class Worker:
             return [row.id for row in rows]
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Handle every due message once; returns how many were claimed."""
+        """Refresh due external calendars, then handle due messages; returns messages claimed."""
+        if self.fetch_calendar is not None:
+            self.refresh_calendars()
         claimed = self.claim(now or utcnow())
         for message_id in claimed:
             self._handle(message_id)
         return len(claimed)
+
+    def refresh_calendars(self) -> int:
+        """Fetch the external calendars not refreshed recently; failures keep old data."""
+        if self.fetch_calendar is None:
+            return 0
+        with self.sessions() as session:
+            due = due_calendars(session, every=self.settings.calendar_refresh)
+            for calendar in due:
+                zone = session.get_one(TherapistProfile, calendar.therapist_id).timezone
+                refresh_calendar(session, calendar, zone=zone, fetch=self.fetch_calendar)
+            return len(due)
 
     def run_forever(self, poll: float, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Poll until stopped."""

@@ -62,7 +62,17 @@ def test_logs_are_json_with_the_request_id(client):
     assert record["status"] == 200
 
 
-BODILESS_ACTIONS = ("/logout", "/confirm", "/arrived", "/complete", "/no-show", "/enroll", "/leave")
+BODILESS_ACTIONS = (
+    "/logout",
+    "/confirm",
+    "/arrived",
+    "/complete",
+    "/no-show",
+    "/enroll",
+    "/leave",
+    "/join",
+    "/calendar-feed",
+)
 
 
 def test_openapi_document_is_valid_and_complete(client):
