@@ -56,9 +56,11 @@ class Worker:
         mailer: Mailer,
         messages: MessageSettings,
         settings: WorkerSettings,
+        fetch_calendar: Callable[[str], bytes] | None = None,
     ) -> None:
         self.sessions, self.mailer = sessions, mailer
         self.messages, self.settings = messages, settings
+        self.fetch_calendar = fetch_calendar
         self.handlers: dict[str, Callable[[Session, OutboxMessage], None]] = {
             EMAIL: self._send_email,
             "appointment.changed": lambda s, m: fan_out_appointment_change(
@@ -94,9 +96,10 @@ class Worker:
         """Refresh due external calendars, then handle due messages; returns messages claimed."""
         if self.fetch_calendar is not None:
             self.refresh_calendars()
-        claimed = self.claim(now or utcnow())
+        now = now or utcnow()
+        claimed = self.claim(now)
         for message_id in claimed:
-            self._handle(message_id)
+            self._handle(message_id, now)
         return len(claimed)
 
     def refresh_calendars(self) -> int:
@@ -116,14 +119,16 @@ class Worker:
             if self.run_once() == 0:
                 time.sleep(poll)
 
-    def _handle(self, message_id: uuid.UUID) -> None:
+    def _handle(self, message_id: uuid.UUID, now: datetime) -> None:
         with self.sessions() as session:
+            begin_write(session)  # handlers write: on SQLite take the lock before reading
             message = session.get_one(OutboxMessage, message_id)
             try:
                 self.handlers[message.topic](session, message)
             except Exception as exc:  # any failure is retried, then dead-lettered
                 session.rollback()
-                self._failed(session, message_id, exc)
+                begin_write(session)
+                self._failed(session, message_id, exc, now)
                 return
             message.status, message.sent_at, message.last_error = (
                 OutboxStatus.SENT,
@@ -132,7 +137,9 @@ class Worker:
             )
             session.commit()
 
-    def _failed(self, session: Session, message_id: uuid.UUID, error: Exception) -> None:
+    def _failed(
+        self, session: Session, message_id: uuid.UUID, error: Exception, now: datetime
+    ) -> None:
         message = session.get_one(OutboxMessage, message_id)
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= self.settings.max_attempts:
@@ -145,7 +152,7 @@ class Worker:
             delay = min(
                 self.settings.retry_base * 2 ** (message.attempts - 1), self.settings.retry_cap
             )
-            message.available_at = utcnow() + delay
+            message.available_at = now + delay
             logger.warning(
                 "outbox message failed; will retry",
                 extra={
