@@ -26,18 +26,8 @@ START = datetime(2026, 3, 2, 13, tzinfo=UTC)  # "now" for the default population
 HORIZON_DAYS = 14
 HOURS = HORIZON_DAYS * 24
 CASE_NOISE = 5.0  # sd of one client's improvement around the therapist's true mean
-JURISDICTIONS = {
-    "CA": 35,
-    "NY": 20,
-    "TX": 12,
-    "FL": 10,
-    "WA": 6,
-    "IL": 5,
-    "MA": 4,
-    "CO": 3,
-    "GA": 3,
-}
-JURISDICTIONS |= {"AZ": 2}
+JURISDICTIONS = {"CA": 35, "NY": 20, "TX": 12, "FL": 10, "WA": 6, "IL": 5, "MA": 4, "CO": 3}
+JURISDICTIONS |= {"GA": 3, "AZ": 2}
 ZONES = {"CA": "America/Los_Angeles", "WA": "America/Los_Angeles", "TX": "America/Chicago"}
 ZONES |= {"IL": "America/Chicago", "CO": "America/Denver", "AZ": "America/Phoenix"}
 ZONES |= dict.fromkeys(("NY", "FL", "MA", "GA"), "America/New_York")
@@ -56,26 +46,19 @@ DOMAIN_SHARES = {"depression": 34, "anxiety": 34, "trauma": 12, "relationships":
 DOMAIN_CONCERNS = {
     d: [c for c in CONCERNS if CONCERN_DOMAINS.get(c, "other") == d] for d in DOMAINS
 }
-_WEEKDAYS = range(5)
-WINDOWS = {
-    "weekday_evenings": tuple((d, 17 * 60, 21 * 60) for d in _WEEKDAYS),
-    "weekday_mornings": tuple((d, 7 * 60, 10 * 60) for d in _WEEKDAYS),
-    "lunchtime": tuple((d, 12 * 60, 14 * 60) for d in _WEEKDAYS),
-    "weekday_daytime": tuple((d, 9 * 60, 17 * 60) for d in _WEEKDAYS),
+WINDOWS = {  # client's weekly windows: (weekday, start minute, end minute), local time
+    "weekday_evenings": tuple((d, 17 * 60, 21 * 60) for d in range(5)),
+    "weekday_mornings": tuple((d, 7 * 60, 10 * 60) for d in range(5)),
+    "lunchtime": tuple((d, 12 * 60, 14 * 60) for d in range(5)),
+    "weekday_daytime": tuple((d, 9 * 60, 17 * 60) for d in range(5)),
     "saturday": ((5, 9 * 60, 15 * 60),),
     "mon_wed_afternoons": ((0, 13 * 60, 18 * 60), (2, 13 * 60, 18 * 60)),
 }
 WINDOW_SHARES = {"weekday_evenings": 35, "weekday_daytime": 20, "weekday_mornings": 12}
 WINDOW_SHARES |= {"lunchtime": 12, "saturday": 11, "mon_wed_afternoons": 10}
-BLOCKS = {"morning": (9, 12, 0.75), "afternoon": (13, 17, 0.8), "evening": (17, 20, 0.3)}
-FILLER = (
-    "Sessions are warm, collaborative and practical.",
-    "I help people build skills they can use between sessions.",
-    "Together we look at patterns and find what keeps you stuck.",
-    "My approach is direct, curious and free of judgement.",
-    "I believe change starts with feeling understood.",
-    "We set goals together and check in on progress regularly.",
-)
+BLOCKS = ((9, 12, 0.75), (13, 17, 0.8), (17, 20, 0.3))  # therapist's local hours, and how often
+FILLER = ("Sessions are warm, collaborative and practical.", "We build skills for daily life.")
+FILLER += ("Together we find what keeps you stuck.", "Change starts with feeling understood.")
 
 
 def _pick(rng: np.random.Generator, shares: dict, size: int | None = None, replace: bool = True):
@@ -86,17 +69,11 @@ def _pick(rng: np.random.Generator, shares: dict, size: int | None = None, repla
 
 @lru_cache(maxsize=64)
 def _local_grid(zone: str, start: datetime) -> tuple[np.ndarray, np.ndarray]:
-    """(weekday of each local day, hour index after start of each local day x hour)."""
+    """The weekday of each local day, and the hours after start of each local day x hour."""
     tz = ZoneInfo(zone)
-    first = start.astimezone(tz).date()
-    days = [first + timedelta(days=d) for d in range(HORIZON_DAYS + 1)]
-    grid = np.array(
-        [
-            [(datetime(d.year, d.month, d.day, h, tzinfo=tz) - start) // timedelta(hours=1)]
-            for d in days
-            for h in range(24)
-        ]
-    ).reshape(len(days), 24)
+    days = [start.astimezone(tz).date() + timedelta(days=d) for d in range(HORIZON_DAYS + 1)]
+    local = [datetime(d.year, d.month, d.day, h, tzinfo=tz) for d in days for h in range(24)]
+    grid = np.array([(t - start) // timedelta(hours=1) for t in local]).reshape(len(days), 24)
     return np.array([d.weekday() for d in days]), grid
 
 
@@ -173,16 +150,20 @@ class Population:
         truth = self.true_effectiveness
         return (truth - truth.mean(axis=0)) / (truth.std(axis=0) + 1e-9)
 
+    @cached_property
+    def genders(self) -> np.ndarray:
+        """Each therapist's gender (None where not given)."""
+        return np.array([r.gender for r in self.records], dtype=object)
+
     def has(self, facet: str, code: str | None) -> np.ndarray:
         """Therapists listing the code in the facet."""
         return np.array([code in r.facets.get(facet, ()) for r in self.records])
 
 
-def _therapist(rng: np.random.Generator, index: int, start: datetime):
-    jurisdictions = [_pick(rng, JURISDICTIONS)]
-    for chance in (0.25, 0.1):
-        if rng.random() < chance:
-            jurisdictions.append(_pick(rng, JURISDICTIONS))
+def _record(rng: np.random.Generator, index: int, start: datetime) -> TherapistRecord:
+    jurisdictions = [
+        _pick(rng, JURISDICTIONS) for chance in (1, 0.25, 0.1) if rng.random() < chance
+    ]
     licenses = [
         (j, (start + timedelta(days=int(rng.integers(-60, 900)))).date())
         for j in dict.fromkeys(jurisdictions)
@@ -192,19 +173,16 @@ def _therapist(rng: np.random.Generator, index: int, start: datetime):
     languages = [] if rng.random() < 0.03 else ["en"]
     if not languages or rng.random() < 0.18:
         languages.append(_pick(rng, OTHER_LANGUAGES))
-    ages = [
-        a
-        for a, p in {"children": 0.07, "teens": 0.15, "young_adults": 0.85}.items()
-        if rng.random() < p
-    ]
-    ages += [a for a, p in {"adults": 0.95, "older_adults": 0.4}.items() if rng.random() < p]
+    ages = {"children": 0.07, "teens": 0.15, "young_adults": 0.85, "adults": 0.95}
+    ages = [a for a, p in (ages | {"older_adults": 0.4}).items() if rng.random() < p]
     formats = ["video"] if rng.random() < 0.97 else []
     formats += ["phone"] if not formats or rng.random() < 0.45 else []
     plans = [] if rng.random() < 0.25 else _pick(rng, PLANS, int(rng.integers(1, 6)), False)
     rate = int(rng.integers(18, 51)) * 500
+    sliding = int(rate * rng.uniform(0.4, 0.8)) // 500 * 500 if rng.random() < 0.35 else None
     words = ", ".join(CONCERNS[c].lower() for c in specialties)
     ways = " and ".join(MODALITIES[m] for m in modalities)
-    record = TherapistRecord(
+    return TherapistRecord(
         id=uuid.UUID(bytes=rng.bytes(16), version=4),
         display_name=f"Therapist {index:06d}",
         clinic_id=uuid.UUID(int=int(rng.integers(1, 40)), version=4),
@@ -214,9 +192,7 @@ def _therapist(rng: np.random.Generator, index: int, start: datetime):
         max_caseload=int(rng.integers(10, 36)),
         risk_trained=bool(rng.random() < 0.25),
         self_pay_rate_cents=rate,
-        sliding_scale_min_cents=int(rate * rng.uniform(0.4, 0.8)) // 500 * 500
-        if rng.random() < 0.35
-        else None,
+        sliding_scale_min_cents=sliding,
         licenses=licenses,
         facets={
             "specialties": specialties,
@@ -228,24 +204,28 @@ def _therapist(rng: np.random.Generator, index: int, start: datetime):
             "formats": formats,
         },
     )
-    # Truth: a general skill, a domain-specific part, a small edge where they specialise.
-    covered = {CONCERN_DOMAINS.get(c, "other") for c in specialties}
+
+
+def _truth(rng: np.random.Generator, record: TherapistRecord):
+    """True effectiveness per domain, and past cases (domain, improvement) sampled from it."""
+    covered = {CONCERN_DOMAINS.get(c, "other") for c in record.facets["specialties"]}
+    # A general skill, a domain-specific part, and a small edge where they specialise.
     truth = rng.normal(5.0, 1.5) + rng.normal(0.0, 1.8, len(DOMAINS))
     truth += np.array([0.8 if d in covered else 0.0 for d in DOMAINS])
-    cases = int(
-        rng.choice(
-            [rng.integers(0, 11), rng.integers(10, 40), rng.integers(40, 101)], p=[0.55, 0.3, 0.15]
-        )
-    )
+    low, high = ((0, 11), (10, 40), (40, 101))[rng.choice(3, p=[0.55, 0.3, 0.15])]
+    cases = int(rng.integers(low, high))
     own = [DOMAINS.index(d) for d in covered]
     seen = np.where(rng.random(cases) < 0.7, rng.choice(own, cases), rng.integers(0, 5, cases))
     observed = rng.normal(truth[seen], CASE_NOISE)
-    load = rng.uniform(0.9, 1.0) if rng.random() < 0.1 else rng.beta(2.5, 2.0)
-    active = int(load * record.max_caseload)
-    weekdays, grid = _local_grid(ZONES[jurisdictions[0]], start)
+    return truth, [(DOMAINS[d], float(v)) for d, v in zip(seen, observed, strict=True)]
+
+
+def _open_hours(rng: np.random.Generator, zone: str, start: datetime, load: float) -> np.ndarray:
+    """Open hour slots: a weekly template in the therapist's zone, minus what is booked."""
+    weekdays, grid = _local_grid(zone, start)
     template = np.zeros((7, 24), dtype=bool)
     workdays = rng.choice(5, int(rng.integers(3, 6)), replace=False)
-    for first, last, chance in BLOCKS.values():
+    for first, last, chance in BLOCKS:
         if rng.random() < chance:
             template[np.ix_(workdays, range(first, last))] = True
     template[workdays, 10:12] |= ~template[workdays].any(axis=1)[:, None]
@@ -253,68 +233,65 @@ def _therapist(rng: np.random.Generator, index: int, start: datetime):
         template[5, 10:14] = True
     hours = np.sort(grid[template[weekdays]])
     hours = hours[(hours >= 1) & (hours < HOURS)]
-    booked = min(0.95, 0.25 + 0.6 * load)
-    hours = hours[rng.random(len(hours)) >= booked] if rng.random() >= 0.07 else hours[:0]
-    cases_seen = [(DOMAINS[d], float(v)) for d, v in zip(seen, observed, strict=True)]
-    return record, truth, active, hours, cases_seen
+    if rng.random() < 0.07:  # on leave, or fully booked
+        return hours[:0]
+    return hours[rng.random(len(hours)) >= min(0.95, 0.25 + 0.6 * load)].astype(np.int64)
 
 
-def _client(rng: np.random.Generator, start: datetime) -> SyntheticClient:
-    jurisdiction, domain = _pick(rng, JURISDICTIONS), _pick(rng, DOMAIN_SHARES)
-    pool = DOMAIN_CONCERNS[domain]
-    weights = np.array([4.0 if c == domain else 1.0 for c in pool])
-    concerns = [pool[int(rng.choice(len(pool), p=weights / weights.sum()))]]
-    concerns += [c for c in _pick(rng, SPECIALTIES, int(rng.integers(0, 3))) if c not in concerns]
-    heavy, light = ["moderate", "moderately_severe", "severe"], ["minimal", "mild"]
-    low_phq = light[int(rng.integers(2))]
-    phq = str(rng.choice(heavy, p=[0.45, 0.35, 0.2])) if domain == "depression" else low_phq
-    gad = str(rng.choice(["moderate", "severe"], p=[0.6, 0.4])) if domain == "anxiety" else "mild"
+def _bands(rng: np.random.Generator, domain: str) -> tuple[str, str]:
+    """PHQ-9 and GAD-7 bands that fit the domain, often with the other one raised too."""
+    phq = ("minimal", "mild")[int(rng.integers(2))]
+    gad = "mild"
+    if domain == "depression":
+        phq = str(rng.choice(["moderate", "moderately_severe", "severe"], p=[0.45, 0.35, 0.2]))
+    if domain == "anxiety":
+        gad = str(rng.choice(["moderate", "severe"], p=[0.6, 0.4]))
     if rng.random() < 0.35:
         phq, gad = (phq, "moderate") if domain == "depression" else ("moderate", gad)
+    return phq, gad
+
+
+def _client(rng: np.random.Generator) -> SyntheticClient:
+    jurisdiction, domain = _pick(rng, JURISDICTIONS), _pick(rng, DOMAIN_SHARES)
+    pool = DOMAIN_CONCERNS[domain]
+    concerns = [_pick(rng, {c: 4 if c == domain else 1 for c in pool})]
+    concerns += [c for c in _pick(rng, SPECIALTIES, int(rng.integers(0, 3))) if c not in concerns]
     language = _pick(rng, {"en": 88, "es": 8, "zh": 2, "vi": 1, "ko": 1})
     languages = [language] + (["en"] if language != "en" and rng.random() < 0.6 else [])
-    insured = rng.random() < 0.55
-    payment = (
-        {"method": "insurance", "insurance_plan": _pick(rng, PLANS)}
-        if insured
-        else {
-            "method": "self_pay",
-            "max_per_session_cents": int(rng.choice([6, 8, 10, 12, 15, 20])) * 1000,
-        }
-    )
+    budget = int(rng.choice([6, 8, 10, 12, 15, 20])) * 1000
+    payment = {"method": "self_pay", "max_per_session_cents": budget}
+    if rng.random() < 0.55:
+        payment = {"method": "insurance", "insurance_plan": _pick(rng, PLANS)}
     gender = _pick(rng, {"woman": 72, "man": 24, "non_binary": 4}) if rng.random() < 0.4 else None
     modality = _pick(rng, APPROACHES) if rng.random() < 0.35 else None
     community = _pick(rng, GROUPS) if rng.random() < 0.12 else None
-    stated_modality = modality if rng.random() < 0.9 else _pick(rng, APPROACHES)
+    said = modality if rng.random() < 0.9 else _pick(rng, APPROACHES)  # some name the wrong one
     names = _pick(rng, WINDOW_SHARES, 2 if rng.random() < 0.3 else 1, replace=False)
     windows = tuple(sorted({w for name in names for w in WINDOWS[name]}))
     matter = bool(rng.random() < 0.65)
     stated = rng.random() < (0.8 if matter else 0.25)
-    preferences = {
-        "languages": languages,
-        "format": _pick(rng, {"video": 18, "phone": 7}) if rng.random() < 0.25 else None,
-        "gender": gender if gender and rng.random() < 0.75 else None,
-        "modalities": [stated_modality] if modality and rng.random() < 0.6 else [],
-        "communities": [community] if community and rng.random() < 0.8 else [],
-    }
+    phq, gad = _bands(rng, domain)
+    text = f"Lately {CONCERNS[concerns[0]].lower()} gets in my way." if rng.random() < 0.5 else ""
     return SyntheticClient(
         jurisdiction=jurisdiction,
         timezone=ZONES[jurisdiction],
         age_group=_pick(rng, {"young_adults": 28, "adults": 62, "older_adults": 7, "teens": 3}),
         concerns=tuple(concerns),
-        text=f"Lately {CONCERNS[concerns[0]].lower()} gets in my way."
-        if rng.random() < 0.5
-        else "",
+        text=text,
         phq9_band=phq,
         gad7_band=gad,
         high_risk="suicidal_thoughts" in concerns or bool(rng.random() < 0.04),
-        preferences=preferences,
+        preferences={
+            "languages": languages,
+            "format": _pick(rng, {"video": 18, "phone": 7}) if rng.random() < 0.25 else None,
+            "gender": gender if gender and rng.random() < 0.75 else None,
+            "modalities": [said] if modality and rng.random() < 0.6 else [],
+            "communities": [community] if community and rng.random() < 0.8 else [],
+        },
         payment=payment,
         preferred_times=tuple(
-            {"weekday": d, "start_minute": a, "end_minute": b} for d, a, b in windows
-        )
-        if stated
-        else (),
+            {"weekday": d, "start_minute": a, "end_minute": b} for d, a, b in windows if stated
+        ),
         domain=domain,
         true_gender=gender,
         true_modality=modality,
@@ -326,18 +303,26 @@ def _client(rng: np.random.Generator, start: datetime) -> SyntheticClient:
 
 def generate(therapists: int, clients: int, seed: int, *, start: datetime = START) -> Population:
     """A population; therapists do not depend on the number of clients, nor clients on theirs."""
-    therapist_rng, client_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
-    )
-    parts = [_therapist(therapist_rng, i, start) for i in range(therapists)]
+    seeds = np.random.SeedSequence(seed).spawn(2)
+    rng, client_rng = np.random.default_rng(seeds[0]), np.random.default_rng(seeds[1])
+    records, truth, active, open_hours, outcomes = [], [], [], [], []
+    for row in range(therapists):
+        record = _record(rng, row, start)
+        true, cases = _truth(rng, record)
+        load = rng.uniform(0.9, 1.0) if rng.random() < 0.1 else rng.beta(2.5, 2.0)
+        records.append(record)
+        truth.append(true)
+        active.append(int(load * record.max_caseload))
+        open_hours.append(_open_hours(rng, ZONES[record.licenses[0][0]], start, load))
+        outcomes.extend((row, domain, value) for domain, value in cases)
     return Population(
         start=start,
-        records=[p[0] for p in parts],
-        true_effectiveness=np.array([p[1] for p in parts]).reshape(therapists, len(DOMAINS)),
-        active=np.array([p[2] for p in parts], dtype=float),
-        open_hours=[p[3].astype(np.int64) for p in parts],
-        outcomes=[(row, d, v) for row, p in enumerate(parts) for d, v in p[4]],
-        clients=[_client(client_rng, start) for _ in range(clients)],
+        records=records,
+        true_effectiveness=np.array(truth).reshape(therapists, len(DOMAINS)),
+        active=np.array(active, dtype=float),
+        open_hours=open_hours,
+        outcomes=outcomes,
+        clients=[_client(client_rng) for _ in range(clients)],
     )
 
 
@@ -345,8 +330,7 @@ def grades(population: Population, client: SyntheticClient, feasible: np.ndarray
     """Relevance 0-3 of every therapist for the client, from the hidden truth alone."""
     utility = population.effectiveness_z[:, DOMAINS.index(client.domain)].copy()
     if client.true_gender:
-        genders = np.array([r.gender for r in population.records], dtype=object)
-        utility -= 1.5 * (genders != client.true_gender)
+        utility -= 1.5 * (population.genders != client.true_gender)
     for facet, wanted, weight in (
         ("modalities", client.true_modality, 0.5),
         ("communities", client.true_community, 0.4),

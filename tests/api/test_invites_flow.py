@@ -98,7 +98,8 @@ def test_book_reschedule_reschedule_cancel(client, world, worker, mailer):
             assert "emdr" not in text
             assert "therap" not in text
         assert len(uids) == 1
-        assert sequences == sorted(set(sequences)) and len(sequences) == 4
+        assert sequences == sorted(set(sequences))
+        assert len(sequences) == 4
         assert methods == ["REQUEST", "REQUEST", "REQUEST", "CANCEL"]
         final = calendar_part(messages[-1])[1].walk("VEVENT")[0]
         assert str(final["STATUS"]) == "CANCELLED"

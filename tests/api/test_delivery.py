@@ -1,0 +1,374 @@
+"""Video join links, the caller's invite file, the therapist's feed, and external busy time."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import icalendar
+import jwt
+import pytest
+
+from app.db import utcnow
+from app.identity.models import Role
+from app.identity.tokens import derive_key
+from scheduling.appointment_models import Appointment
+from scheduling.external_models import ExternalCalendar
+from scheduling.fetching import FetchPolicy, FetchRefused, check_address, fetch
+from scheduling.invites import find_banned_words
+from scheduling.worker import Worker
+from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
+from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
+
+SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture
+def world(client, session, security):
+    clinic = make_clinic(session)
+    therapist = make_therapist(session, security, clinic, display_name="Dr. Rivera")
+    open_hours(session, therapist, start_hour=0, end_hour=24)
+    session_type = make_session_type(session, therapist)
+    patient = make_client(session, security, display_name="River")
+    return therapist, session_type, patient
+
+
+def book(client, world, start):
+    therapist, session_type, patient = world
+    response = client.post(
+        "/api/v1/appointments",
+        headers=auth_headers(client, patient.user),
+        json={
+            "therapist_id": str(therapist.id),
+            "session_type_id": str(session_type.id),
+            "start": iso(start),
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def shift_to_now(session, appointment_id, minutes_from_now):
+    appointment = session.get(Appointment, __import__("uuid").UUID(appointment_id))
+    start = utcnow() + timedelta(minutes=minutes_from_now)
+    appointment.block_starts_at = appointment.starts_at = start
+    appointment.block_ends_at = appointment.ends_at = start + timedelta(minutes=50)
+    session.commit()
+    return appointment
+
+
+def decode(url: str) -> dict:
+    token = url.split("token=")[1]
+    secret = derive_key(SECRET, "development-video").hex()
+    return jwt.decode(token, secret, algorithms=["HS256"], audience="jitsi")
+
+
+def test_join_links_are_personal_and_time_bound(client, session, world):
+    therapist, _, patient = world
+    booked = book(client, world, future_hour())
+    appointment = shift_to_now(session, booked["id"], 5)
+    client_link = client.post(
+        f"/api/v1/appointments/{booked['id']}/join", headers=auth_headers(client, patient.user)
+    )
+    assert client_link.status_code == 200, client_link.get_json()
+    therapist_link = client.post(
+        f"/api/v1/appointments/{booked['id']}/join", headers=auth_headers(client, therapist.user)
+    )
+    for response, moderator, name in (
+        (client_link, False, "River"),
+        (therapist_link, True, "Dr. Rivera"),
+    ):
+        body = response.get_json()
+        claims = decode(body["url"])
+        assert claims["room"] == appointment.video_room
+        assert appointment.video_room in body["url"]
+        assert booked["id"] not in body["url"]
+        assert claims["moderator"] is moderator
+        assert claims["context"]["user"]["name"] == name
+        assert claims["nbf"] == int((appointment.starts_at - timedelta(minutes=10)).timestamp())
+        assert claims["exp"] == int((appointment.ends_at + timedelta(minutes=15)).timestamp())
+
+
+def test_join_is_refused_outside_the_window_with_the_opening_time(client, session, world):
+    _, _, patient = world
+    booked = book(client, world, future_hour())
+    response = client.post(
+        f"/api/v1/appointments/{booked['id']}/join", headers=auth_headers(client, patient.user)
+    )
+    assert response.status_code == 409
+    assert "opens at" in response.get_json()["message"]
+    assert response.get_json()["errors"]["opens_at"]
+
+
+def test_join_is_refused_for_strangers_admins_and_cancelled(client, session, security, world):
+    therapist, _, patient = world
+    booked = book(client, world, future_hour())
+    shift_to_now(session, booked["id"], 5)
+    url = f"/api/v1/appointments/{booked['id']}/join"
+    stranger = make_client(session, security)
+    admin = make_user(session, security, Role.ADMIN, clinic=therapist.clinic)
+    session.commit()
+    assert client.post(url, headers=auth_headers(client, stranger.user)).status_code == 404
+    assert client.post(url, headers=auth_headers(client, admin)).status_code == 403
+    appointment = session.get(Appointment, __import__("uuid").UUID(booked["id"]))
+    appointment.status = __import__(
+        "scheduling.appointment_models", fromlist=["x"]
+    ).AppointmentStatus.CANCELLED
+    session.commit()
+    assert client.post(url, headers=auth_headers(client, patient.user)).status_code == 409
+
+
+def test_own_invite_file(client, session, security, world):
+    _therapist, _, patient = world
+    booked = book(client, world, future_hour())
+    response = client.get(
+        f"/api/v1/appointments/{booked['id']}/invite.ics",
+        headers=auth_headers(client, patient.user),
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    event = calendar.walk("VEVENT")[0]
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert patient.user.email in str(event["ATTENDEE"])
+    stranger = make_client(session, security)
+    assert (
+        client.get(
+            f"/api/v1/appointments/{booked['id']}/invite.ics",
+            headers=auth_headers(client, stranger.user),
+        ).status_code
+        == 404
+    )
+
+
+def test_calendar_feed_rotates_and_shows_cancellations(client, session, world):
+    therapist, _, patient = world
+    headers = auth_headers(client, therapist.user)
+    kept = book(client, world, future_hour(days=3))
+    dropped = book(client, world, future_hour(days=4))
+    client.post(
+        f"/api/v1/appointments/{dropped['id']}/cancel",
+        headers=auth_headers(client, patient.user),
+        json={},
+    )
+    first = client.post(f"/api/v1/therapists/{therapist.id}/calendar-feed", headers=headers)
+    assert first.status_code == 201
+    path = first.get_json()["url"].split("127.0.0.1:5000")[1]
+    feed = client.get(path)
+    assert feed.status_code == 200
+    assert feed.mimetype == "text/calendar"
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")}
+    statuses = sorted(str(e.get("STATUS")) for e in events.values())
+    assert statuses == ["CANCELLED", "CONFIRMED"]
+    assert find_banned_words(feed.data) == []
+    assert "River" not in feed.get_data(as_text=True)
+    second = client.post(f"/api/v1/therapists/{therapist.id}/calendar-feed", headers=headers)
+    assert client.get(path).status_code == 404
+    assert client.get(second.get_json()["url"].split("127.0.0.1:5000")[1]).status_code == 200
+    assert kept["id"]
+
+
+RECURRING = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:weekly@example.org
+DTSTART:{start}
+DTEND:{end}
+RRULE:FREQ=DAILY;COUNT=3
+EXDATE:{skipped}
+SUMMARY:Busy
+END:VEVENT
+BEGIN:VEVENT
+UID:allday@example.org
+DTSTART;VALUE=DATE:{day}
+DTEND;VALUE=DATE:{next_day}
+SUMMARY:Conference
+END:VEVENT
+BEGIN:VEVENT
+UID:free@example.org
+DTSTART:{start}
+DTEND:{end}
+TRANSP:TRANSPARENT
+SUMMARY:Free time
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def slot_starts(client, therapist, session_type, day_start):
+    response = client.get(
+        f"/api/v1/therapists/{therapist.id}/slots",
+        query_string={
+            "start": iso(day_start),
+            "end": iso(day_start + timedelta(days=1)),
+            "session_type": str(session_type.id),
+        },
+    )
+    return [s["start"][11:16] for s in response.get_json()["slots"]]
+
+
+def calendar_bytes(first_day):
+    fmt = "%Y%m%dT%H%M%SZ"
+    start = first_day + timedelta(hours=10)
+    all_day = first_day + timedelta(days=3)
+    return (
+        RECURRING.replace(b"{start}", start.strftime(fmt).encode())
+        .replace(b"{end}", (start + timedelta(hours=1)).strftime(fmt).encode())
+        .replace(b"{skipped}", (start + timedelta(days=1)).strftime(fmt).encode())
+        .replace(b"{day}", all_day.strftime("%Y%m%d").encode())
+        .replace(b"{next_day}", (all_day + timedelta(days=1)).strftime("%Y%m%d").encode())
+    )
+
+
+def test_uploaded_calendar_blocks_recurring_and_all_day_events(client, world):
+    therapist, session_type, _ = world
+    headers = auth_headers(client, therapist.user)
+    day = future_hour(days=2, hour=0)
+    response = client.post(
+        f"/api/v1/therapists/{therapist.id}/external-calendars/upload",
+        headers={**headers, "Content-Type": "text/calendar"},
+        data=calendar_bytes(day),
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["busy_count"] == 3
+    assert "10:00" not in slot_starts(client, therapist, session_type, day)
+    assert "10:00" in slot_starts(client, therapist, session_type, day + timedelta(days=1))
+    assert "10:00" not in slot_starts(client, therapist, session_type, day + timedelta(days=2))
+    # therapist's zone is America/New_York: the all-day event blocks that local day
+    blocked = slot_starts(client, therapist, session_type, day + timedelta(days=3))
+    assert "12:00" not in blocked
+
+
+def test_unreadable_upload_is_422_and_wrong_type_415(client, world):
+    therapist, _, _ = world
+    headers = auth_headers(client, therapist.user)
+    url = f"/api/v1/therapists/{therapist.id}/external-calendars/upload"
+    bad = client.post(
+        url,
+        headers={**headers, "Content-Type": "text/calendar"},
+        data=b"BEGIN:VCALENDAR\nnot really",
+    )
+    assert bad.status_code == 422
+    assert client.post(url, headers=headers, json={"x": 1}).status_code == 415
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "172.16.5.4",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "100.64.0.1",
+    ],
+)
+def test_internal_addresses_are_refused(address):
+    with pytest.raises(FetchRefused):
+        check_address(address, FetchPolicy())
+
+
+def test_public_addresses_pass_and_allowlists_open_internal_ones():
+    check_address("93.184.215.14", FetchPolicy())
+    check_address("2606:4700::1111", FetchPolicy())
+    check_address("10.1.2.3", FetchPolicy(allowed_networks=("10.0.0.0/8",)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.org/cal.ics",
+        "gopher://example.org",
+        "http://user:pw@example.org/c.ics",
+    ],
+)
+def test_only_plain_http_urls(url):
+    with pytest.raises(FetchRefused):
+        fetch(url, FetchPolicy(), resolver=lambda host, port: ["93.184.215.14"])
+
+
+def test_a_name_resolving_to_an_internal_address_is_refused_before_connecting():
+    attempts = []
+
+    def resolver(host, port):
+        attempts.append(host)
+        return ["93.184.215.14", "10.0.0.7"]  # one bad answer is enough to refuse
+
+    with pytest.raises(FetchRefused, match="not a public address"):
+        fetch("https://calendar.example.org/feed.ics", FetchPolicy(), resolver=resolver)
+    assert attempts == ["calendar.example.org"]
+
+
+class _Feed(BaseHTTPRequestHandler):
+    body = b""
+    status = 200
+
+    def do_GET(self):
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/calendar")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def feed_server():
+    server = HTTPServer(("127.0.0.1", 0), _Feed)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+def test_worker_refreshes_feeds_and_keeps_last_good_data(
+    client, session, session_factory, world, feed_server, app
+):
+    therapist, session_type, _ = world
+    headers = auth_headers(client, therapist.user)
+    url = f"http://127.0.0.1:{feed_server.server_port}/cal.ics"
+    created = client.post(
+        f"/api/v1/therapists/{therapist.id}/external-calendars", headers=headers, json={"url": url}
+    )
+    assert created.status_code == 201
+    day = future_hour(days=2, hour=0)
+    _Feed.body, _Feed.status = calendar_bytes(day), 200
+    loopback_ok = FetchPolicy(allowed_networks=("127.0.0.0/8",))
+    worker = Worker(
+        session_factory,
+        None,
+        app.extensions["messages"],
+        __import__("scheduling.worker", fromlist=["x"]).WorkerSettings(),
+        fetch_calendar=lambda u: fetch(u, loopback_ok),
+    )
+    assert worker.refresh_calendars() == 1
+    assert "10:00" not in slot_starts(client, therapist, session_type, day)
+
+    # the feed breaks: the busy time stays and the error is recorded for the therapist
+    _Feed.status = 500
+    entry = session.get(ExternalCalendar, __import__("uuid").UUID(created.get_json()["id"]))
+    entry.last_attempt_at = utcnow() - timedelta(hours=2)
+    session.commit()
+    assert worker.refresh_calendars() == 1
+    listed = client.get(
+        f"/api/v1/therapists/{therapist.id}/external-calendars", headers=headers
+    ).get_json()
+    assert "500" in listed[0]["last_error"]
+    assert listed[0]["busy_count"] == 3
+    assert "10:00" not in slot_starts(client, therapist, session_type, day)
+
+
+def test_default_policy_refuses_our_own_loopback_server(feed_server):
+    with pytest.raises(FetchRefused):
+        fetch(f"http://127.0.0.1:{feed_server.server_port}/cal.ics", FetchPolicy())
+    with pytest.raises(FetchRefused):
+        fetch(f"http://[::1]:{feed_server.server_port}/cal.ics", FetchPolicy())
