@@ -265,7 +265,7 @@ def test_unreadable_upload_is_422_and_wrong_type_415(client, world):
         "::1",
         "fe80::1",
         "fd00::1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 (an address under test, not a bind)
         "::ffff:127.0.0.1",
         "100.64.0.1",
     ],

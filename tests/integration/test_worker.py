@@ -144,4 +144,3 @@ def test_two_workers_deliver_each_message_exactly_once(committed, engine):  # no
     delivered = Counter(m["To"] for mailer in mailers for m in mailer.sent)
     assert len(delivered) == 40
     assert set(delivered.values()) == {1}
-    assert all(mailer.sent for mailer in mailers), "one worker did all the work"
