@@ -64,7 +64,9 @@ def seed_demo() -> None:
 
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("refusing to load demo accounts in production")
-    result = seed_demo_data(db.session, current_app.extensions["security"])
+    from scheduling.demo import add_demo_schedules
+
+    result = seed_demo_data(db.session, current_app.extensions["security"], also=add_demo_schedules)
     state = "created" if result.created else "already present"
     click.echo(f"demo data {state}: {result.summary}")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -326,7 +327,9 @@ def _add_therapists(
         session.add(profile)
 
 
-def seed_demo_data(session: Session, security: Security) -> SeedResult:
+def seed_demo_data(
+    session: Session, security: Security, *, also: Callable[[Session], object] | None = None
+) -> SeedResult:
     """Create the demo data in one transaction, unless it is already there."""
     first_slug = slugify(CLINICS[0][0])
     if session.scalar(select(Clinic.id).where(Clinic.slug == first_slug)) is not None:
@@ -335,6 +338,7 @@ def seed_demo_data(session: Session, security: Security) -> SeedResult:
     clinics: dict[str, Clinic] = {}
     for name, timezone, sub, states in CLINICS:
         clinic = create_clinic(session, name=name, timezone=timezone)
+        clinic.calendar_name = name.rsplit(" ", 1)[0]  # "Harbor Light": no clinical words
         session.flush()
         email = f"admin@{sub}.example.com"
         _add_user(
@@ -354,5 +358,8 @@ def seed_demo_data(session: Session, security: Security) -> SeedResult:
         )
         session.add(client)
     bump_directory_revision(session)
+    if also is not None:
+        session.flush()
+        also(session)  # other packages' demo data, in the same transaction
     session.commit()
     return SeedResult(created=True, summary=_summary(session), logins=demo_logins())
