@@ -63,9 +63,14 @@ class Money(fields.Integer):
         super().__init__(**kwargs)
 
 
-def trimmed(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.String:
-    """A string with surrounding space removed and bounded length."""
-    return _Trimmed(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+def trimmed(
+    max_length: int, *, min_length: int = 1, validate_also: Any = None, **kwargs: Any
+) -> fields.String:
+    """A string with surrounding space removed, bounded length and optional extra checks."""
+    checks: list[Any] = [validate.Length(min=min_length, max=max_length)]
+    if validate_also is not None:
+        checks.append(validate_also)
+    return _Trimmed(validate=checks, **kwargs)
 
 
 class _Trimmed(fields.String):

@@ -24,27 +24,23 @@ from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
+from app.privacy import PRIVACY_BANNED_WORDS
+
 Method = Literal["REQUEST", "CANCEL"]
+__all__ = [
+    "PRIVACY_BANNED_WORDS",
+    "FeedEvent",
+    "Invite",
+    "calendar_feed_ics",
+    "find_banned_words",
+    "invite_ics",
+]
 
 PRODID = "-//Appointment Scheduler//Calendar Invites 1.0//EN"
 ATTENDEE_PARTSTAT = "ACCEPTED"
 REMINDER_TEXT = "Appointment reminder"
 FEED_REFRESH = timedelta(hours=1)
 
-# Lower-case fragments that must never appear in an invite or feed (matched as substrings, so a
-# rare false positive such as "fundamental" errs on the side of saying less).
-PRIVACY_BANNED_WORDS: tuple[str, ...] = (
-    # clinical and professional words
-    "therapy", "therapist", "therapeut", "psych", "counsel", "clinical", "patient", "diagnos",
-    "treatment", "mental", "behavioral", "behavioural", "psychiatr", "medicat", "prescri",
-    "lcsw", "lmft", "lmhc",
-    # concerns
-    "depress", "anxiety", "anxious", "trauma", "ptsd", "suicid", "self-harm",
-    "bipolar", "schizo", "adhd", "obsessive", "addict", "substance", "alcohol", "eating disorder",
-    "anorexi", "bulimi", "grief", "bereave", "crisis", "abuse", "disorder",
-    # instruments, intake and modalities
-    "phq", "gad-7", "intake", "cbt", "dbt", "emdr",
-)  # fmt: skip
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _EMAIL = re.compile(r"[^@\s:;,\"<>]+@[^@\s:;,\"<>]+")

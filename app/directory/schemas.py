@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.fields import Money, TimeZone, code, codes, email_address, trimmed
 from app.identity.schemas import UserSchema
+from app.privacy import clinical_words_in
 
 
 class ClinicSchema(Schema):
@@ -15,6 +16,16 @@ class ClinicSchema(Schema):
     name = fields.String(dump_only=True)
     slug = fields.String(dump_only=True)
     timezone = fields.String(dump_only=True)
+    calendar_name = fields.String(dump_only=True, allow_none=True)
+
+
+def _no_clinical_words(value: str) -> None:
+    found = clinical_words_in(value)
+    if found:
+        raise ValidationError(
+            "Shown in calendars and emails, so it must not contain clinical words "
+            f"({', '.join(found)})."
+        )
 
 
 class ClinicUpdateSchema(Schema):
@@ -22,6 +33,12 @@ class ClinicUpdateSchema(Schema):
 
     name = trimmed(200)
     timezone = TimeZone()
+    calendar_name = trimmed(
+        120,
+        allow_none=True,
+        validate_also=_no_clinical_words,
+        metadata={"description": "Neutral name shown in invites and emails, e.g. 'Harbor Light'"},
+    )
 
 
 class LicenseSchema(Schema):

@@ -114,3 +114,16 @@ def test_reading_a_client_profile_is_audit_logged(client, session, security):
     assert [(e.action, e.actor_user_id, e.request_id) for e in events] == [
         ("read", patient.user.id, "req-audit-0001")
     ]
+
+
+def test_clinic_calendar_name_must_be_neutral(client, session, security):
+    clinic = make_clinic(session)
+    admin = make_user(session, security, Role.ADMIN, clinic=clinic)
+    session.commit()
+    headers = auth_headers(client, admin)
+    url = f"/api/v1/clinics/{clinic.id}"
+    refused = client.patch(url, headers=headers, json={"calendar_name": "Calm Therapy Group"})
+    assert refused.status_code == 422
+    assert "therapy" in str(refused.get_json()["errors"])
+    accepted = client.patch(url, headers=headers, json={"calendar_name": "Calm Harbor"})
+    assert accepted.get_json()["calendar_name"] == "Calm Harbor"

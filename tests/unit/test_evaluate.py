@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import numpy as np
@@ -49,6 +52,25 @@ def test_the_population_is_reproducible():
     assert first.outcomes == again.outcomes
     assert first.clients == again.clients
     assert generate(30, 5, seed=3).records == first.records  # clients do not shift therapists
+
+
+def test_the_population_does_not_depend_on_string_hashing():
+    code = (
+        "import hashlib; from matching.synthetic import generate; "
+        "p = generate(40, 10, seed=5); "
+        "print(hashlib.sha256(repr((p.outcomes, p.clients)).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(  # noqa: S603 (fixed arguments)
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
 
 
 def test_grades_are_zero_outside_the_feasible_set():
