@@ -214,7 +214,7 @@ def _truth(rng: np.random.Generator, record: TherapistRecord):
     truth += np.array([0.8 if d in covered else 0.0 for d in DOMAINS])
     low, high = ((0, 11), (10, 40), (40, 101))[rng.choice(3, p=[0.55, 0.3, 0.15])]
     cases = int(rng.integers(low, high))
-    own = [DOMAINS.index(d) for d in covered]
+    own = [i for i, d in enumerate(DOMAINS) if d in covered]  # in DOMAINS order, not set order
     seen = np.where(rng.random(cases) < 0.7, rng.choice(own, cases), rng.integers(0, 5, cases))
     observed = rng.normal(truth[seen], CASE_NOISE)
     return truth, [(DOMAINS[d], float(v)) for d, v in zip(seen, observed, strict=True)]
