@@ -42,7 +42,7 @@ def array_bytes(catalog: Catalog) -> int:
         catalog.full_fee,
     ]
     arrays += [a for pair in catalog.licenses.values() for a in pair]
-    for matrix in [*catalog.facet_matrices.values(), catalog.tags, catalog.text]:
+    for matrix in [*catalog.facet_matrices.values(), catalog.text]:
         arrays += [matrix.data, matrix.indices, matrix.indptr]
     for array in arrays:
         total += array.nbytes

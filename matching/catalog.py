@@ -60,7 +60,6 @@ class Catalog:
     licenses: dict[str, tuple[np.ndarray, np.ndarray]]  # jurisdiction -> (rows, expiry ordinals)
     binarizers: dict[str, MultiLabelBinarizer]
     facet_matrices: dict[str, sparse.csr_matrix]
-    tags: sparse.csr_matrix  # L2-normalised one-hot specialties | modalities | communities
     text: sparse.csr_matrix  # L2-normalised TF-IDF of bios
     vectorizer: TfidfVectorizer
 
@@ -81,6 +80,15 @@ class Catalog:
         if not columns:
             return np.zeros(len(self), dtype=bool)
         return np.asarray(self.facet_matrices[facet][:, columns].sum(axis=1)).ravel() > 0
+
+    def coverage(self, facet: str, codes: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """For each row, the share of the codes it has (1.0: every one of them)."""
+        classes = self.binarizers[facet].classes_
+        columns = [int(np.searchsorted(classes, c)) for c in codes if c in set(classes)]
+        if not columns:
+            return np.zeros(len(rows))
+        hits = self.facet_matrices[facet][rows][:, columns].sum(axis=1)
+        return np.asarray(hits).ravel() / len(codes)
 
     def codes_of(self, row: int, facet: str) -> set[str]:
         """The codes one therapist has in a facet."""
@@ -120,7 +128,6 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalo
     text = vectorizer.fit_transform([r.bio or "" for r in records] or [""])
     if not records:
         text = text[:0]
-    tags = sparse.hstack([matrices[f] for f in TAG_FACETS], format="csr")
     full_fee = np.array([r.self_pay_rate_cents for r in records], dtype=float)
     floor = np.array(
         [
@@ -148,26 +155,9 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalo
         },
         binarizers=binarizers,
         facet_matrices=matrices,
-        tags=normalize(tags.astype(np.float32)),
         text=normalize(text),
         vectorizer=vectorizer,
     )
-
-
-def query_tags(
-    catalog: Catalog,
-    *,
-    concerns: Sequence[str],
-    modalities: Sequence[str],
-    communities: Sequence[str],
-) -> sparse.csr_matrix:
-    """The intake as a normalised row in the catalog's tag space."""
-    parts = [
-        catalog.binarizers["specialties"].transform([list(concerns)]),
-        catalog.binarizers["modalities"].transform([list(modalities)]),
-        catalog.binarizers["communities"].transform([list(communities)]),
-    ]
-    return normalize(sparse.hstack(parts, format="csr").astype(np.float32))
 
 
 def query_text(catalog: Catalog, text: str) -> sparse.csr_matrix:
