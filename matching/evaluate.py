@@ -11,14 +11,14 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from matching.catalog import Catalog, build_catalog
 from matching.constraints import Needs, feasible
-from matching.effectiveness import domains_of, effectiveness_table
+from matching.effectiveness import effectiveness_table
 from matching.ranker import DEFAULT_WEIGHTS, Wishes, rank
+from matching.requests import split_request, window_test
 from matching.synthetic import HORIZON_DAYS, Population, SyntheticClient, generate, grades
 
 TOP = 10
@@ -28,45 +28,25 @@ METRICS = ("ndcg@10", "recall@10", "mrr", "violations", "exposure_gini")
 
 
 def needs_and_wishes(client: SyntheticClient, *, through: datetime) -> tuple[Needs, Wishes]:
-    """Hard needs and soft wishes, split as matching.service.needs_and_wishes splits an intake."""
-    preferences, payment = client.preferences, client.payment
-    needs = Needs(
+    """Hard needs and soft wishes, split by the same function the match service uses."""
+    return split_request(
         jurisdiction=client.jurisdiction,
-        license_through=through.date(),
-        languages=preferences.get("languages") or (),
-        insurance_plan=payment.get("insurance_plan") if payment["method"] == "insurance" else None,
-        max_fee_cents=payment.get("max_per_session_cents")
-        if payment["method"] == "self_pay"
-        else None,
-        age_group=client.age_group,
-        format=preferences.get("format"),
-        risk_trained_only=client.high_risk,
-    )
-    wishes = Wishes(
         concerns=client.concerns,
+        phq9_band=client.phq9_band,
+        gad7_band=client.gad7_band,
+        high_risk=client.high_risk,
+        preferences=client.preferences,
+        payment=client.payment,
+        age_group=client.age_group,
+        through=through.date(),
         text=client.text,
-        modalities=preferences.get("modalities") or (),
-        communities=preferences.get("communities") or (),
-        gender=preferences.get("gender"),
-        faith_based=preferences.get("faith_based"),
-        domains=domains_of(client.concerns, phq9_band=client.phq9_band, gad7_band=client.gad7_band),
     )
-    return needs, wishes
 
 
 def preferred_window_test(client: SyntheticClient) -> Callable[[datetime], bool] | None:
-    """Whether an instant falls in a stated weekly window (client's zone), as the service tests."""
+    """The stated weekly windows, tested as the match service tests them."""
     windows = [(w["weekday"], w["start_minute"], w["end_minute"]) for w in client.preferred_times]
-    if not windows:
-        return None
-    zone = ZoneInfo(client.timezone)
-
-    def inside(instant: datetime) -> bool:
-        local = instant.astimezone(zone)
-        minute = local.hour * 60 + local.minute
-        return any(local.weekday() == day and start <= minute < end for day, start, end in windows)
-
-    return inside
+    return window_test(windows, client.timezone)
 
 
 @dataclass

@@ -17,11 +17,11 @@ from app.encryption import FieldCipher
 from app.identity.service import Principal
 from matching.constraints import Needs, Relaxation
 from matching.crisis import CrisisDirectory
-from matching.effectiveness import domains_of
 from matching.index import active_clients, catalog_cache
 from matching.intakes import own_intake
 from matching.models import Intake, MatchDecline, MatchExposure, RankerModel
 from matching.ranker import DEFAULT_WEIGHTS, Match, Wishes, rank
+from matching.requests import Window, split_request, window_test
 from scheduling.search import next_free_slots
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -93,50 +93,29 @@ def _age_group(client: ClientProfile, today: date) -> str | None:
     return "young_adults" if years <= 25 else "adults" if years <= 64 else "older_adults"
 
 
-def _preferred_window_test(intake: Intake):
-    windows = [
-        (WEEKDAYS.index(w["weekday"]), w["start_minute"], w["end_minute"])
-        for w in intake.preferred_times
-    ]
-    if not windows:
-        return None
-    zone = ZoneInfo(intake.timezone)
-
-    def inside(instant: datetime) -> bool:
-        local = instant.astimezone(zone)
-        minute = local.hour * 60 + local.minute
-        return any(local.weekday() == day and start <= minute < end for day, start, end in windows)
-
-    return inside
-
-
 def needs_and_wishes(
     intake: Intake, client: ClientProfile, *, through: date, declined: frozenset[int]
 ) -> tuple[Needs, Wishes]:
     """Split an intake into hard needs and soft wishes."""
-    preferences, payment = intake.preferences, intake.payment
-    needs = Needs(
+    return split_request(
         jurisdiction=intake.jurisdiction,
-        license_through=through,
-        languages=preferences.get("languages") or (),
-        insurance_plan=payment.get("insurance_plan") if payment["method"] == "insurance" else None,
-        max_fee_cents=payment.get("max_per_session_cents")
-        if payment["method"] == "self_pay"
-        else None,
-        age_group=_age_group(client, through),
-        format=preferences.get("format"),
-        risk_trained_only=intake.high_risk,
-        excluded=declined,
-    )
-    wishes = Wishes(
         concerns=intake.concerns,
-        modalities=preferences.get("modalities") or (),
-        communities=preferences.get("communities") or (),
-        gender=preferences.get("gender"),
-        faith_based=preferences.get("faith_based"),
-        domains=domains_of(intake.concerns, phq9_band=intake.phq9_band, gad7_band=intake.gad7_band),
+        phq9_band=intake.phq9_band,
+        gad7_band=intake.gad7_band,
+        high_risk=intake.high_risk,
+        preferences=intake.preferences,
+        payment=intake.payment,
+        age_group=_age_group(client, through),
+        through=through,
+        declined=declined,
     )
-    return needs, wishes
+
+
+def _preferred_windows(intake: Intake) -> list[Window]:
+    return [
+        (WEEKDAYS.index(w["weekday"]), w["start_minute"], w["end_minute"])
+        for w in intake.preferred_times
+    ]
 
 
 def find_matches(
@@ -186,7 +165,7 @@ def find_matches(
         weights=weights,
         limit=limit,
         open_times=open_times,
-        in_preferred_window=_preferred_window_test(intake),
+        in_preferred_window=window_test(_preferred_windows(intake), intake.timezone),
         window_days=window_days,
         crisis=intake.high_risk,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import jwt
@@ -224,6 +225,6 @@ def test_deleting_own_account_scrubs_and_frees_email(client, session):
     assert client.delete("/api/v1/me", headers=bearer(tokens)).status_code == 204
     assert client.get("/api/v1/me", headers=bearer(tokens)).status_code == 401
     assert register(client).status_code == 201
-    gone = session.get(User, __import__("uuid").UUID(tokens["user"]["id"]))
+    gone = session.get(User, uuid.UUID(tokens["user"]["id"]))
     assert gone.deleted_at is not None
     assert "river" not in gone.email

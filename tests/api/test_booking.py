@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -210,7 +211,7 @@ def test_hold_blocks_others_then_confirm_books(client, session, security, setup)
 def test_expired_hold_frees_the_slot_without_a_job(client, session, security, setup):
     start = future_hour()
     held = book(client, setup, start, hold=True).get_json()
-    appointment = session.get(Appointment, __import__("uuid").UUID(held["id"]))
+    appointment = session.get(Appointment, uuid.UUID(held["id"]))
     appointment.hold_expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
     assert iso(start) in listed(client, setup, start.replace(hour=0))
@@ -401,11 +402,7 @@ def test_other_peoples_appointments_are_404(client, session, security, setup):
     mine = client.get("/api/v1/appointments", headers=stranger).get_json()
     assert mine == []
     assert (
-        session.scalar(
-            select(Appointment.status).where(
-                Appointment.id == __import__("uuid").UUID(booked["id"])
-            )
-        )
+        session.scalar(select(Appointment.status).where(Appointment.id == uuid.UUID(booked["id"])))
         is AppointmentStatus.BOOKED
     )
 

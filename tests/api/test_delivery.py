@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -13,11 +14,11 @@ import pytest
 from app.db import utcnow
 from app.identity.models import Role
 from app.identity.tokens import derive_key
-from scheduling.appointment_models import Appointment
+from scheduling.appointment_models import Appointment, AppointmentStatus
 from scheduling.external_models import ExternalCalendar
 from scheduling.fetching import FetchPolicy, FetchRefused, check_address, fetch
 from scheduling.invites import find_banned_words
-from scheduling.worker import Worker
+from scheduling.worker import Worker, WorkerSettings
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
 
@@ -50,7 +51,7 @@ def book(client, world, start):
 
 
 def shift_to_now(session, appointment_id, minutes_from_now):
-    appointment = session.get(Appointment, __import__("uuid").UUID(appointment_id))
+    appointment = session.get(Appointment, uuid.UUID(appointment_id))
     start = utcnow() + timedelta(minutes=minutes_from_now)
     appointment.block_starts_at = appointment.starts_at = start
     appointment.block_ends_at = appointment.ends_at = start + timedelta(minutes=50)
@@ -111,10 +112,8 @@ def test_join_is_refused_for_strangers_admins_and_cancelled(client, session, sec
     session.commit()
     assert client.post(url, headers=auth_headers(client, stranger.user)).status_code == 404
     assert client.post(url, headers=auth_headers(client, admin)).status_code == 403
-    appointment = session.get(Appointment, __import__("uuid").UUID(booked["id"]))
-    appointment.status = __import__(
-        "scheduling.appointment_models", fromlist=["x"]
-    ).AppointmentStatus.CANCELLED
+    appointment = session.get(Appointment, uuid.UUID(booked["id"]))
+    appointment.status = AppointmentStatus.CANCELLED
     session.commit()
     assert client.post(url, headers=auth_headers(client, patient.user)).status_code == 409
 
@@ -347,7 +346,7 @@ def test_worker_refreshes_feeds_and_keeps_last_good_data(
         session_factory,
         None,
         app.extensions["messages"],
-        __import__("scheduling.worker", fromlist=["x"]).WorkerSettings(),
+        WorkerSettings(),
         fetch_calendar=lambda u: fetch(u, loopback_ok),
     )
     assert worker.refresh_calendars() == 1
@@ -355,7 +354,7 @@ def test_worker_refreshes_feeds_and_keeps_last_good_data(
 
     # the feed breaks: the busy time stays and the error is recorded for the therapist
     _Feed.status = 500
-    entry = session.get(ExternalCalendar, __import__("uuid").UUID(created.get_json()["id"]))
+    entry = session.get(ExternalCalendar, uuid.UUID(created.get_json()["id"]))
     entry.last_attempt_at = utcnow() - timedelta(hours=2)
     session.commit()
     assert worker.refresh_calendars() == 1

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.db import utcnow
+from app.identity.models import Role
 from matching.index import catalog_cache
 from matching.models import Intake
 from scheduling.models import SessionType
@@ -320,7 +321,7 @@ def test_index_is_rebuilt_after_a_profile_edit_and_not_otherwise(
     admin = make_user(
         session,
         security,
-        __import__("app.identity.models", fromlist=["Role"]).Role.ADMIN,
+        Role.ADMIN,
         clinic=clinic,
     )
     session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -268,7 +269,7 @@ def test_cannot_enroll_in_a_past_group(client, session, security, therapist, gro
     group = host(client, therapist, group_type, future_hour()).get_json()
     from scheduling.appointment_models import Appointment
 
-    row = session.get(Appointment, __import__("uuid").UUID(group["id"]))
+    row = session.get(Appointment, uuid.UUID(group["id"]))
     row.block_starts_at = row.starts_at = utcnow() - timedelta(minutes=1)
     session.commit()
     patient = make_client(session, security)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import timedelta
 
 import jwt
@@ -95,7 +96,7 @@ def test_refresh_token_is_not_an_access_token(client, tokens):
 def test_token_of_deleted_user(client, tokens, session):
     from app.identity.models import User
 
-    user = session.get(User, __import__("uuid").UUID(tokens["user"]["id"]))
+    user = session.get(User, uuid.UUID(tokens["user"]["id"]))
     user.deleted_at = utcnow()
     session.commit()
     assert_refused(client, tokens["access_token"])
