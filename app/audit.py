@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.db import Base, UUIDPrimaryKey, utcnow
+from app.clock import utcnow
+from app.db.base import Base, UUIDPrimaryKey
 from app.logs import current_request_id
 
 

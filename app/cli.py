@@ -1,12 +1,19 @@
-"""Flask CLI commands: database migrations, bootstrap, demo data."""
+"""Flask CLI commands: database migrations, bootstrap, demo data, training, the outbox worker."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.extensions import db
+from app.identity.security import SECURITY
+from app.outbox.handlers import OUTBOX_HANDLERS
+from app.outbox.worker import Worker, WorkerSettings
+from app.web.extensions import adapter, db
 
 
 def register_commands(app: Flask) -> None:
@@ -35,22 +42,18 @@ def db_upgrade() -> None:
 @click.option("--admin-email", required=True, help="Email of the clinic's first admin")
 def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> None:
     """Create a clinic and its first admin; prints the admin's one-time setup token."""
-    from app.directory.clinics import create_clinic
-    from app.identity.models import Role
-    from app.identity.service import issue_setup_token, new_user
+    from app.directory.clinics import bootstrap_clinic
     from app.vocabularies import TIME_ZONES
 
     if timezone_name not in TIME_ZONES:
         raise click.BadParameter(f"unknown time zone {timezone_name!r}", param_hint="--timezone")
-    security = current_app.extensions["security"]
-    session = db.session
-    clinic = create_clinic(session, name=name, timezone=timezone_name)
-    session.flush()
-    admin = new_user(
-        session, security, email=admin_email, password=None, role=Role.ADMIN, clinic_id=clinic.id
+    clinic, admin, token, expires_at = bootstrap_clinic(
+        session=db.session,
+        security=adapter(SECURITY),
+        name=name,
+        timezone=timezone_name,
+        admin_email=admin_email,
     )
-    token, expires_at = issue_setup_token(security, admin)
-    session.commit()
     click.echo(f"clinic {clinic.name} ({clinic.id}) created")
     click.echo(f"admin {admin.email}: POST /api/v1/auth/setup with setup_token={token}")
     click.echo(f"the token expires at {expires_at.isoformat()}")
@@ -61,12 +64,11 @@ def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> No
 def seed_demo() -> None:
     """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
     from app.seed import DEMO_PASSWORD, seed_demo_data
+    from scheduling.demo import add_demo_schedules
 
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("refusing to load demo accounts in production")
-    from scheduling.demo import add_demo_schedules
-
-    result = seed_demo_data(db.session, current_app.extensions["security"], also=add_demo_schedules)
+    result = seed_demo_data(session=db.session, security=adapter(SECURITY), also=add_demo_schedules)
     state = "created" if result.created else "already present"
     click.echo(f"demo data {state}: {result.summary}")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
@@ -82,21 +84,30 @@ def matching_group() -> None:
 @matching_group.command("train")
 def train_matching() -> None:
     """Fit the ranking weights on recorded outcomes and make them the current model."""
-    from matching.training import train
+    from matching.training.service import train
 
-    model = train(db.session)
+    model = train(session=db.session)
     click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
     click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")
+
+
+def worker_settings(config: Mapping[str, Any]) -> WorkerSettings:
+    """The worker's retry and lease policy from configuration."""
+    return WorkerSettings(
+        max_attempts=config["OUTBOX_MAX_ATTEMPTS"],
+        retry_base=timedelta(seconds=config["OUTBOX_RETRY_BASE_SECONDS"]),
+        lease=timedelta(seconds=config["OUTBOX_LEASE_SECONDS"]),
+    )
 
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Handle what is due now, then exit.")
 @with_appcontext
 def worker_command(once: bool) -> None:
-    """Deliver outbox messages (emails, alerts) and refresh external calendars."""
-    from scheduling.wiring import worker_from
-
-    worker = worker_from(current_app.config, db.state().sessionmaker)
+    """Deliver outbox messages and run periodic jobs (external calendars)."""
+    worker = Worker(
+        db.state().sessionmaker, adapter(OUTBOX_HANDLERS), worker_settings(current_app.config)
+    )
     if once:
         click.echo(f"handled {worker.run_once()} messages")
         return

@@ -7,6 +7,8 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from app.adapters import AdapterKey
+
 
 class FieldCipher:
     """Encrypts with the first key, decrypts with any of them."""
@@ -32,3 +34,6 @@ class FieldCipher:
             return self._fernet.decrypt(token).decode()
         except InvalidToken as exc:
             raise ValueError("the value cannot be decrypted with the configured keys") from exc
+
+
+FIELD_CIPHER: AdapterKey[FieldCipher] = AdapterKey("field cipher")

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
 from app.directory.clinics import create_clinic, slugify
 from app.directory.models import (
     ClientProfile,
@@ -21,10 +22,10 @@ from app.directory.models import (
     TherapistProfile,
     bump_directory_revision,
 )
+from app.identity.accounts import new_user
 from app.identity.models import Role, User
 from app.identity.passwords import check_password_rules
 from app.identity.security import Security
-from app.identity.service import new_user
 from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, LANGUAGES, MODALITIES
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo password
@@ -185,7 +186,7 @@ def _add_user(
     role: Role,
     clinic_id: uuid.UUID | None = None,
 ) -> User:
-    user = new_user(session, security, email=email, password=None, role=role, clinic_id=clinic_id)
+    user = new_user(session=session, email=email, role=role, clinic_id=clinic_id)
     check_password_rules(DEMO_PASSWORD, email=user.email)
     user.password_hash = password_hash
     return user
@@ -328,16 +329,28 @@ def _add_therapists(
 
 
 def seed_demo_data(
-    session: Session, security: Security, *, also: Callable[[Session], object] | None = None
+    *, session: Session, security: Security, also: Callable[[Session], object] | None = None
 ) -> SeedResult:
     """Create the demo data in one transaction, unless it is already there."""
     first_slug = slugify(CLINICS[0][0])
     if session.scalar(select(Clinic.id).where(Clinic.slug == first_slug)) is not None:
         return SeedResult(created=False, summary=_summary(session), logins=demo_logins())
-    password_hash = security.passwords.hash(DEMO_PASSWORD)
+    password_hash = security.passwords.hash(DEMO_PASSWORD)  # slow: before the write lock
+    _create_demo_data(session=session, security=security, password_hash=password_hash, also=also)
+    return SeedResult(created=True, summary=_summary(session), logins=demo_logins())
+
+
+@unit_of_work
+def _create_demo_data(
+    *,
+    session: Session,
+    security: Security,
+    password_hash: str,
+    also: Callable[[Session], object] | None,
+) -> None:
     clinics: dict[str, Clinic] = {}
     for name, timezone, sub, states in CLINICS:
-        clinic = create_clinic(session, name=name, timezone=timezone)
+        clinic = create_clinic(session=session, name=name, timezone=timezone)
         clinic.calendar_name = name.rsplit(" ", 1)[0]  # "Harbor Light": no clinical words
         session.flush()
         email = f"admin@{sub}.example.com"
@@ -361,5 +374,3 @@ def seed_demo_data(
     if also is not None:
         session.flush()
         also(session)  # other packages' demo data, in the same transaction
-    session.commit()
-    return SeedResult(created=True, summary=_summary(session), logins=demo_logins())

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.config import load_config
-from app.db import make_engine
+from app.db.engine import make_engine
 from app.identity.security import Security
 from migrations.runner import upgrade
 

@@ -18,12 +18,12 @@ from datetime import timedelta
 import numpy as np
 
 from bench.common import measure
-from matching.catalog import Catalog, build_catalog
-from matching.constraints import feasible
-from matching.effectiveness import effectiveness_table
-from matching.evaluate import OPENINGS_SHOWN, TOP, needs_and_wishes, preferred_window_test
-from matching.ranker import DEFAULT_WEIGHTS, rank, stage_one_features
-from matching.synthetic import HORIZON_DAYS, generate
+from bench.evaluation.evaluate import OPENINGS_SHOWN, TOP, needs_and_wishes, preferred_window_test
+from bench.evaluation.synthetic import HORIZON_DAYS, generate
+from matching.ranking.catalog import Catalog, build_catalog
+from matching.ranking.constraints import feasible
+from matching.ranking.effectiveness import effectiveness_table
+from matching.ranking.ranker import DEFAULT_WEIGHTS, rank, stage_one_features
 
 SIZES = (10_000, 100_000)
 CLIENTS = 200

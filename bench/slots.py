@@ -12,15 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.directory.models import TherapistProfile
 from bench.common import fresh_database, measure
-from scheduling.appointment_models import Appointment, AppointmentKind, AppointmentStatus
-from scheduling.calendar import availabilities, busy_intervals
-from scheduling.models import AvailabilityRule, SessionType
-from scheduling.search import list_slots, next_free_slots
-from scheduling.session_types import slot_policy
-from scheduling.slots import bookable_starts
+from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.availability.models import AvailabilityRule
+from scheduling.session_types.models import SessionType
+from scheduling.session_types.service import slot_policy
+from scheduling.slots.engine import bookable_starts
+from scheduling.slots.inputs import availabilities, busy_intervals
+from scheduling.slots.service import list_slots, next_free_slots
 from tests.factories import make_client, make_clinic, make_therapist
 
 WEEK = {

@@ -7,35 +7,29 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.apidoc import documents_errors
-from app.auth import auth_required, current_principal
-from app.extensions import db
+from app.encryption import FIELD_CIPHER
 from app.identity.models import Role
-from matching import intakes, service
-from matching.schemas import (
+from app.web.api import ResourceBlueprint
+from app.web.apidoc import documents_errors
+from app.web.auth import auth_required, current_principal
+from app.web.extensions import adapter, db
+from matching.intake import service as intakes
+from matching.intake.crisis import CRISIS_DIRECTORY
+from matching.intake.schemas import IntakeSchema, IntakeViewSchema
+from matching.matches import feedback, service
+from matching.matches.schemas import (
     DeclineMatchSchema,
-    IntakeSchema,
-    IntakeViewSchema,
     MatchListSchema,
     MatchQuerySchema,
     OutcomeSchema,
 )
 
-blp = Blueprint(
-    "intakes",
-    __name__,
-    url_prefix="/intakes",
-    description="Intake questionnaires and therapist matches",
-)
+blp = ResourceBlueprint("intakes", __name__, resource="intakes", url_prefix="/intakes")
 
 
 def _adapters() -> dict[str, Any]:
-    return {
-        "cipher": current_app.extensions["field_cipher"],
-        "crisis": current_app.extensions["crisis_directory"],
-    }
+    return {"cipher": adapter(FIELD_CIPHER), "crisis": adapter(CRISIS_DIRECTORY)}
 
 
 @blp.route("")
@@ -88,7 +82,7 @@ class Declines(MethodView):
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Decline a suggested therapist; ask for matches again to get others."""
-        intakes.decline_match(
+        feedback.decline_match(
             db.session, principal=current_principal(), intake_id=intake_id, **data
         )
 
@@ -101,6 +95,9 @@ class Outcomes(MethodView):
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Record how a match went (therapist or their clinic); used to learn better weights."""
-        intakes.record_outcome(
+        feedback.record_outcome(
             db.session, principal=current_principal(), intake_id=intake_id, **data
         )
+
+
+blueprints = (blp,)

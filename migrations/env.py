@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from app.config import load_config
-from app.db import UTCDateTime, make_engine
+from app.db.base import UTCDateTime
+from app.db.engine import make_engine
 from migrations.metadata import metadata
 
 config = context.config

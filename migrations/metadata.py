@@ -1,7 +1,23 @@
 """Every package's models on one MetaData: what migrations and schema tests compare against."""
 
-from app.models import Base
-from matching import models as matching_models  # noqa: F401 (registers the tables)
-from scheduling import appointment_models, external_models, models, outbox  # noqa: F401
+# ruff: noqa: F401 (each import registers its tables on Base.metadata)
+from app.audit import AuditEvent
+from app.db.base import Base
+from app.directory.models import (
+    ClientProfile,
+    Clinic,
+    TherapistFacet,
+    TherapistLicense,
+    TherapistProfile,
+)
+from app.identity.models import AuthSession, RefreshToken, User
+from app.outbox.models import OutboxMessage
+from matching.intake.models import Intake
+from matching.matches.models import MatchDecline, MatchExposure, MatchOutcome
+from matching.training.models import RankerModel
+from scheduling.appointments.models import Appointment
+from scheduling.availability.models import AvailabilityRule
+from scheduling.calendars.models import CalendarFeed
+from scheduling.session_types.models import SessionType
 
 metadata = Base.metadata

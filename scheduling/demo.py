@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.directory.models import Clinic, TherapistProfile
-from scheduling.models import AvailabilityRule, SessionType
+from scheduling.availability.models import AvailabilityRule
+from scheduling.session_types.models import SessionType
 
 # (weekday sets, daily intervals in hours) a therapist may keep
 WEEK_SHAPES = (

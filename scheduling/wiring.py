@@ -1,36 +1,39 @@
-"""Build the delivery adapters (mailer, video, messages, worker) from configuration. Flask-free."""
+"""Scheduling's part of building an app: its adapters, outbox handlers and periodic jobs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
+from app.adapters import Adapters
 from app.identity.tokens import derive_key
-from scheduling.fetching import FetchPolicy, fetch
-from scheduling.mail import FileMailer, Mailer, SmtpMailer, SmtpSettings
-from scheduling.messages import MessageSettings
-from scheduling.video import DevelopmentVideoProvider, JitsiProvider, VideoProvider
-from scheduling.worker import Worker, WorkerSettings
+from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from scheduling.appointments.events import APPOINTMENT_CHANGED
+from scheduling.calendars.fetching import FetchPolicy, fetch
+from scheduling.calendars.notifications import MESSAGES, AppointmentNotifier, MessageSettings
+from scheduling.calendars.refresh import CalendarRefresh
+from scheduling.video.providers import (
+    VIDEO,
+    DevelopmentVideoProvider,
+    JitsiProvider,
+    VideoProvider,
+)
+
+CALENDAR_JOB_EVERY = timedelta(minutes=1)
 
 
-def mailer_from(config: dict[str, Any]) -> Mailer:
-    """SMTP when SMTP_HOST is set, otherwise .eml files under instance/mail."""
-    if config["SMTP_HOST"]:
-        return SmtpMailer(
-            SmtpSettings(
-                host=config["SMTP_HOST"],
-                port=config["SMTP_PORT"],
-                security=config["SMTP_SECURITY"],
-                username=config["SMTP_USERNAME"],
-                password=config["SMTP_PASSWORD"],
-                timeout=config["SMTP_TIMEOUT_SECONDS"],
-            )
-        )
-    return FileMailer(Path(config["INSTANCE_PATH"]) / "mail")
+def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, Any]) -> None:
+    """Install scheduling's adapters and handle its outbox topics."""
+    messages = messages_from(config)
+    adapters.install(VIDEO, video_from(config))
+    adapters.install(MESSAGES, messages)
+    handlers.register(APPOINTMENT_CHANGED, AppointmentNotifier(messages))
+    refresh = CalendarRefresh(
+        partial(fetch, policy=fetch_policy_from(config)),
+        every=timedelta(minutes=config["EXTERNAL_CALENDAR_REFRESH_MINUTES"]),
+    )
+    handlers.add_job(PeriodicJob("external-calendars", every=CALENDAR_JOB_EVERY, run=refresh))
 
 
 def video_from(config: dict[str, Any]) -> VideoProvider:
@@ -62,24 +65,4 @@ def fetch_policy_from(config: dict[str, Any]) -> FetchPolicy:
         max_bytes=config["EXTERNAL_CALENDAR_MAX_BYTES"],
         timeout=config["EXTERNAL_CALENDAR_TIMEOUT_SECONDS"],
         allowed_networks=tuple(config["EXTERNAL_CALENDAR_ALLOWED_NETWORKS"]),
-    )
-
-
-def worker_from(
-    config: dict[str, Any], sessions: sessionmaker[Session], mailer: Mailer | None = None
-) -> Worker:
-    """A worker configured like the app."""
-    settings = WorkerSettings(
-        max_attempts=config["OUTBOX_MAX_ATTEMPTS"],
-        retry_base=timedelta(seconds=config["OUTBOX_RETRY_BASE_SECONDS"]),
-        lease=timedelta(seconds=config["OUTBOX_LEASE_SECONDS"]),
-        message_id_domain=config["MAIL_MESSAGE_ID_DOMAIN"],
-        calendar_refresh=timedelta(minutes=config["EXTERNAL_CALENDAR_REFRESH_MINUTES"]),
-    )
-    return Worker(
-        sessions,
-        mailer or mailer_from(config),
-        messages_from(config),
-        settings,
-        fetch_calendar=partial(fetch, policy=fetch_policy_from(config)),
     )

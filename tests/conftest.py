@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app
-from app.db import make_engine
-from app.extensions import Database
-from app.identity.security import Security
+from app.db.engine import make_engine
+from app.factory import create_app
+from app.identity.security import SECURITY, Security
+from app.web.extensions import Database, app_adapters
 from migrations.runner import upgrade
 
 FAST_ARGON2 = {
@@ -123,7 +123,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def security(app_instance: Flask) -> Security:
     """The app's password hashing and token settings."""
-    return app_instance.extensions["security"]
+    return app_adapters(app_instance).get(SECURITY)
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import icalendar
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from scheduling.wiring import worker_from
-from scheduling.worker import Worker
+from app.factory import wire
+from app.outbox.handlers import OUTBOX_HANDLERS
+from app.outbox.worker import Worker
 
 
 class RecordingMailer:
@@ -28,7 +29,7 @@ class RecordingMailer:
 
 
 def worker_for(app: Flask, sessions: sessionmaker[Session], mailer: RecordingMailer) -> Worker:
-    return worker_from(app.config, sessions, mailer)
+    return Worker(sessions, wire(app.config, mailer=mailer).get(OUTBOX_HANDLERS))
 
 
 def drain(worker: Worker, rounds: int = 5) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.directory.clinics import create_clinic
 from app.directory.models import (
     ClientProfile,
@@ -18,9 +18,9 @@ from app.directory.models import (
     TherapistProfile,
     bump_directory_revision,
 )
+from app.identity.accounts import hash_new_password, new_user
 from app.identity.models import Role, User
 from app.identity.security import Security
-from app.identity.service import new_user
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -33,7 +33,7 @@ def unique_email(prefix: str) -> str:
 
 def make_clinic(session: Session, name: str | None = None, tz: str = "America/New_York") -> Clinic:
     """Create and flush a clinic."""
-    clinic = create_clinic(session, name=name or f"Clinic {next(_counter)}", timezone=tz)
+    clinic = create_clinic(session=session, name=name or f"Clinic {next(_counter)}", timezone=tz)
     session.flush()
     return clinic
 
@@ -48,11 +48,11 @@ def make_user(
     password: str = PASSWORD,
 ) -> User:
     """Create and flush a user with a password."""
+    address = email or unique_email(role.value)
     user = new_user(
-        session,
-        security,
-        email=email or unique_email(role.value),
-        password=password,
+        session=session,
+        email=address,
+        password_hash=hash_new_password(security, password, email=address),
         role=role,
         clinic_id=clinic.id if clinic else None,
     )

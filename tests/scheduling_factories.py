@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.directory.models import ClientProfile, TherapistProfile
-from scheduling.appointment_models import Appointment, AppointmentKind, AppointmentStatus
-from scheduling.models import AvailabilityRule, SessionType
+from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.availability.models import AvailabilityRule
+from scheduling.session_types.models import SessionType
 
 EVERY_DAY = range(7)
 

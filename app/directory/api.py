@@ -6,11 +6,8 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.apidoc import documents_errors
-from app.auth import auth_required, current_principal, security
-from app.db import utcnow
+from app.clock import utcnow
 from app.directory import clients, clinics, therapists
 from app.directory.schemas import (
     AdminCreateSchema,
@@ -29,18 +26,21 @@ from app.directory.schemas import (
     VocabulariesSchema,
 )
 from app.directory.search import Page, TherapistFilters, search_therapists
-from app.extensions import db
 from app.identity.models import Role
 from app.vocabularies import VOCABULARIES
+from app.web.api import ResourceBlueprint
+from app.web.apidoc import documents_errors
+from app.web.auth import auth_required, current_principal, security
+from app.web.extensions import db
 
-vocabularies_blp = Blueprint(
-    "vocabularies", __name__, url_prefix="/vocabularies", description="Controlled vocabularies"
+vocabularies_blp = ResourceBlueprint(
+    "vocabularies", __name__, resource="vocabularies", url_prefix="/vocabularies"
 )
-clinics_blp = Blueprint("clinics", __name__, url_prefix="/clinics", description="Clinics")
-therapists_blp = Blueprint(
-    "therapists", __name__, url_prefix="/therapists", description="Therapist directory"
+clinics_blp = ResourceBlueprint("clinics", __name__, resource="clinics", url_prefix="/clinics")
+therapists_blp = ResourceBlueprint(
+    "therapists", __name__, resource="therapists", url_prefix="/therapists"
 )
-me_blp = Blueprint("me", __name__, url_prefix="/me", description="Your own account")
+me_blp = ResourceBlueprint("me", __name__, resource="me", url_prefix="/me")
 blueprints = (vocabularies_blp, clinics_blp, therapists_blp, me_blp)
 
 

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record_phi_access
-from app.db import utcnow
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
 from app.directory.exceptions import InvalidProfile
 from app.directory.models import ClientProfile, TherapistProfile
+from app.identity.accounts import hash_new_password, new_user, normalize_email
 from app.identity.models import Role, User
 from app.identity.security import Security
-from app.identity.service import Principal, TokenPair, login, new_user, revoke_all_sessions
+from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
 
 MINIMUM_AGE = 18
 MINOR_AGE_GROUPS = frozenset({"children", "teens"})
@@ -45,7 +47,7 @@ def _check_adult(fields: dict[str, Any]) -> None:
 
 
 def register_client(
-    session: Session, security: Security, *, email: str, password: str, profile: dict[str, Any]
+    *, session: Session, security: Security, email: str, password: str, profile: dict[str, Any]
 ) -> TokenPair:
     """Create a client account with its profile and log it in."""
     if profile.get("date_of_birth") is None and profile.get("age_group") is None:
@@ -54,13 +56,34 @@ def register_client(
             errors={"age_group": ["Required when date_of_birth is not given."]},
         )
     _check_adult(profile)
-    user = new_user(session, security, email=email, password=password, role=Role.CLIENT)
+    email = normalize_email(email)
+    password_hash = hash_new_password(security, password, email=email)  # slow: before the lock
+    return _create_client(
+        session=session,
+        security=security,
+        email=email,
+        password_hash=password_hash,
+        profile=profile,
+    )
+
+
+@unit_of_work
+def _create_client(
+    *,
+    session: Session,
+    security: Security,
+    email: str,
+    password_hash: str,
+    profile: dict[str, Any],
+) -> TokenPair:
+    user = new_user(session=session, email=email, password_hash=password_hash, role=Role.CLIENT)
     session.add(ClientProfile(user=user, **profile))
     session.flush()
-    return login(session, security, email=user.email, password=password)
+    return start_session(session=session, security=security, user=user)
 
 
-def own_client_profile(session: Session, *, principal: Principal) -> ClientProfile | None:
+@unit_of_work
+def own_client_profile(*, session: Session, principal: Principal) -> ClientProfile | None:
     """Return the caller's client profile (a PHI read, audit-logged)."""
     profile = session.scalars(
         select(ClientProfile).where(ClientProfile.user_id == principal.user.id)
@@ -74,12 +97,12 @@ def own_client_profile(session: Session, *, principal: Principal) -> ClientProfi
         resource_type="client_profile",
         resource_id=profile.id,
     )
-    session.commit()
     return profile
 
 
+@unit_of_work
 def update_client_profile(
-    session: Session, *, principal: Principal, changes: dict[str, Any]
+    *, session: Session, principal: Principal, changes: dict[str, Any]
 ) -> ClientProfile:
     """Apply changes to the caller's client profile."""
     _check_adult(changes)
@@ -95,11 +118,11 @@ def update_client_profile(
         resource_type="client_profile",
         resource_id=profile.id,
     )
-    session.commit()
     return profile
 
 
-def delete_client_account(session: Session, *, principal: Principal) -> None:
+@unit_of_work
+def delete_client_account(*, session: Session, principal: Principal) -> None:
     """Close the caller's account: scrub personal data, free the email, end every session."""
     user: User = principal.user
     profile = session.scalars(select(ClientProfile).where(ClientProfile.user_id == user.id)).one()
@@ -107,8 +130,7 @@ def delete_client_account(session: Session, *, principal: Principal) -> None:
     user.email = f"deleted+{user.id.hex}@invalid.example"
     user.password_hash = None
     user.deleted_at = utcnow()
-    revoke_all_sessions(session, user=user, reason="account_deleted")
-    session.commit()
+    revoke_all_sessions(session=session, user=user, reason="account_deleted")
 
 
 def own_account(session: Session, *, principal: Principal) -> dict[str, Any]:

@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db.unit_of_work import unit_of_work
 from app.directory.exceptions import ClinicNotFound
 from app.directory.models import Clinic
 from app.exceptions import Conflict
+from app.identity.accounts import issue_setup_token, new_user
 from app.identity.models import Role, User
 from app.identity.security import Security
-from app.identity.service import Principal, issue_setup_token, new_user
+from app.identity.service import Principal
 
 
 def slugify(name: str) -> str:
@@ -23,7 +25,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "clinic"
 
 
-def create_clinic(session: Session, *, name: str, timezone: str) -> Clinic:
+def create_clinic(*, session: Session, name: str, timezone: str) -> Clinic:
     """Create a clinic (operator bootstrap; no commit)."""
     slug = slugify(name)
     if session.scalar(select(Clinic.id).where(Clinic.slug == slug)) is not None:
@@ -53,30 +55,40 @@ def managed_clinic(session: Session, principal: Principal, clinic_id: uuid.UUID)
     return get_clinic(session, clinic_id)
 
 
+@unit_of_work
 def update_clinic(
-    session: Session, *, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
+    *, session: Session, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
 ) -> Clinic:
     """Edit the caller's clinic."""
     clinic = managed_clinic(session, principal, clinic_id)
     for name, value in changes.items():
         setattr(clinic, name, value)
-    session.commit()
     return clinic
 
 
+@unit_of_work
 def create_clinic_admin(
+    *,
     session: Session,
     security: Security,
-    *,
     principal: Principal,
     clinic_id: uuid.UUID,
     email: str,
 ) -> tuple[User, str, datetime]:
     """Create another admin of the caller's clinic; return the one-time setup token."""
     clinic = managed_clinic(session, principal, clinic_id)
-    user = new_user(
-        session, security, email=email, password=None, role=Role.ADMIN, clinic_id=clinic.id
-    )
+    user = new_user(session=session, email=email, role=Role.ADMIN, clinic_id=clinic.id)
     token, expires_at = issue_setup_token(security, user)
-    session.commit()
     return user, token, expires_at
+
+
+@unit_of_work
+def bootstrap_clinic(
+    *, session: Session, security: Security, name: str, timezone: str, admin_email: str
+) -> tuple[Clinic, User, str, datetime]:
+    """Create a clinic and its first admin (operator bootstrap); return the admin's setup token."""
+    clinic = create_clinic(session=session, name=name, timezone=timezone)
+    session.flush()
+    admin = new_user(session=session, email=admin_email, role=Role.ADMIN, clinic_id=clinic.id)
+    token, expires_at = issue_setup_token(security, admin)
+    return clinic, admin, token, expires_at

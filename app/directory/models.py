@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from app.db import Base, Timestamps, UUIDPrimaryKey
+from app.db.base import Base, Timestamps, UUIDPrimaryKey
 from app.identity.models import User
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.fields import Money, TimeZone, code, codes, email_address, trimmed
 from app.identity.schemas import UserSchema
 from app.privacy import clinical_words_in
+from app.web.fields import Money, TimeZone, code, codes, email_address, trimmed
 
 
 class ClinicSchema(Schema):

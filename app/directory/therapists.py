@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
 from app.directory.exceptions import InvalidProfile, ProfileNotEditable, TherapistNotFound
 from app.directory.models import (
     FACETS,
@@ -17,9 +18,10 @@ from app.directory.models import (
     TherapistProfile,
     bump_directory_revision,
 )
+from app.identity.accounts import issue_setup_token, new_user
 from app.identity.models import Role, User
 from app.identity.security import Security
-from app.identity.service import Principal, issue_setup_token, new_user, revoke_all_sessions
+from app.identity.service import Principal, revoke_all_sessions
 
 # Fields only the clinic may set: credentials it verified, prices, capacity, insurance contracts.
 ADMIN_ONLY_FIELDS = frozenset(
@@ -80,10 +82,11 @@ def _check_licenses_unique(licenses: list[dict[str, Any]]) -> None:
         seen.add(key)
 
 
+@unit_of_work
 def create_therapist(
+    *,
     session: Session,
     security: Security,
-    *,
     principal: Principal,
     email: str,
     profile: dict[str, Any],
@@ -91,10 +94,8 @@ def create_therapist(
     """Create a therapist account and profile in the admin's clinic; return a setup token."""
     _check_licenses_unique(profile.get("licenses", []))
     user = new_user(
-        session,
-        security,
+        session=session,
         email=email,
-        password=None,
         role=Role.THERAPIST,
         clinic_id=principal.user.clinic_id,
     )
@@ -104,7 +105,6 @@ def create_therapist(
     session.add(therapist)
     token, expires_at = issue_setup_token(security, user)
     bump_directory_revision(session)
-    session.commit()
     return therapist, token, expires_at
 
 
@@ -116,8 +116,9 @@ def may_manage(principal: Principal, therapist: TherapistProfile) -> bool:
     return user.role is Role.THERAPIST and user.id == therapist.user_id
 
 
+@unit_of_work
 def update_therapist(
-    session: Session, *, principal: Principal, therapist_id: uuid.UUID, changes: dict[str, Any]
+    *, session: Session, principal: Principal, therapist_id: uuid.UUID, changes: dict[str, Any]
 ) -> TherapistProfile:
     """Edit a profile: the therapist their own, an admin those of their clinic."""
     therapist = get_therapist(session, therapist_id)
@@ -134,12 +135,12 @@ def update_therapist(
         _check_licenses_unique(changes["licenses"])
     _apply(therapist, changes)
     bump_directory_revision(session)
-    session.commit()
     return therapist
 
 
+@unit_of_work
 def deactivate_therapist(
-    session: Session, *, principal: Principal, therapist_id: uuid.UUID
+    *, session: Session, principal: Principal, therapist_id: uuid.UUID
 ) -> None:
     """Remove a therapist of the admin's clinic from the directory and end their sessions."""
     therapist = get_therapist(session, therapist_id)
@@ -147,9 +148,8 @@ def deactivate_therapist(
         raise ProfileNotEditable("Only an admin of the therapist's clinic may deactivate them.")
     therapist.accepting_new_clients = False
     therapist.user.deleted_at = utcnow()
-    revoke_all_sessions(session, user=therapist.user, reason="account_deactivated")
+    revoke_all_sessions(session=session, user=therapist.user, reason="account_deactivated")
     bump_directory_revision(session)
-    session.commit()
 
 
 def managed_therapist(

@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.apidoc import documents_errors
-from app.auth import auth_required, current_principal, security
 from app.directory.clients import register_client
-from app.extensions import db
-from app.identity import service
+from app.identity import accounts, service
 from app.identity.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -20,8 +16,12 @@ from app.identity.schemas import (
     SetupSchema,
     TokenPairSchema,
 )
+from app.web.api import ResourceBlueprint
+from app.web.apidoc import documents_errors
+from app.web.auth import auth_required, current_principal, security
+from app.web.extensions import db
 
-blp = Blueprint("auth", __name__, url_prefix="/auth", description="Accounts and tokens")
+blp = ResourceBlueprint("auth", __name__, resource="auth", url_prefix="/auth")
 # Every POST here is rate-limited per client address (see app.extensions.init_rate_limits).
 
 
@@ -33,7 +33,9 @@ class Register(MethodView):
     def post(self, data: dict[str, Any]) -> service.TokenPair:
         """Register a client account and log in."""
         email, password = data.pop("email"), data.pop("password")
-        return register_client(db.session, security(), email=email, password=password, profile=data)
+        return register_client(
+            session=db.session, security=security(), email=email, password=password, profile=data
+        )
 
 
 @blp.route("/login")
@@ -43,7 +45,7 @@ class Login(MethodView):
     @documents_errors(blp, 401, 429)
     def post(self, data: dict[str, Any]) -> service.TokenPair:
         """Log in with email and password."""
-        return service.login(db.session, security(), **data)
+        return accounts.login(session=db.session, security=security(), **data)
 
 
 @blp.route("/refresh")
@@ -53,7 +55,7 @@ class Refresh(MethodView):
     @documents_errors(blp, 401, 429)
     def post(self, data: dict[str, Any]) -> service.TokenPair:
         """Exchange a refresh token for new tokens (the old one is spent)."""
-        return service.refresh(db.session, security(), **data)
+        return service.refresh(session=db.session, security=security(), **data)
 
 
 @blp.route("/setup")
@@ -63,7 +65,7 @@ class Setup(MethodView):
     @documents_errors(blp, 401, 429)
     def post(self, data: dict[str, Any]) -> service.TokenPair:
         """Set a staff account's first password with its one-time setup token."""
-        return service.complete_setup(db.session, security(), **data)
+        return accounts.complete_setup(session=db.session, security=security(), **data)
 
 
 @blp.route("/logout")
@@ -72,7 +74,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self) -> None:
         """End the current session; its access and refresh tokens stop working."""
-        service.logout(db.session, principal=current_principal())
+        service.logout(session=db.session, principal=current_principal())
 
 
 @blp.route("/password")
@@ -82,4 +84,6 @@ class Password(MethodView):
     @blp.response(204)
     def post(self, data: dict[str, Any]) -> None:
         """Change your password; every other session is ended."""
-        service.change_password(db.session, security(), principal=current_principal(), **data)
+        accounts.change_password(
+            session=db.session, security=security(), principal=current_principal(), **data
+        )

@@ -6,10 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, Timestamps, UUIDPrimaryKey
+from app.db.base import Base, Timestamps, UUIDPrimaryKey, enum_column
 
 
 class Role(enum.StrEnum):
@@ -27,16 +27,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="user_role",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
     clinic_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clinics.id"), index=True)
     setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_token_expires_at: Mapped[datetime | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import TimeZone, code, email_address, trimmed
+from app.web.fields import TimeZone, code, email_address, trimmed
 
 PASSWORD = {"validate": validate.Length(min=1, max=1024), "load_only": True}
 

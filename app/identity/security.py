@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from app.adapters import AdapterKey
 from app.identity.passwords import Argon2Parameters, PasswordHashing
 from app.identity.tokens import AccessTokens
 
@@ -38,3 +39,6 @@ class Security:
             refresh_ttl=timedelta(seconds=config["REFRESH_TOKEN_TTL_SECONDS"]),
             setup_ttl=timedelta(seconds=config["SETUP_TOKEN_TTL_SECONDS"]),
         )
+
+
+SECURITY: AdapterKey[Security] = AdapterKey("security")

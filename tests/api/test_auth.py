@@ -9,7 +9,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.identity.models import AuthSession, Role, User
 from app.identity.tokens import ACCESS_TOKEN_AUDIENCE, derive_key
 from tests.factories import PASSWORD, bearer, login, make_client, make_clinic, make_user
@@ -206,7 +206,7 @@ def test_staff_setup_token_is_single_use(client, session, security):
 
 
 def test_expired_setup_token_is_refused(client, session, security):
-    from app.identity.service import issue_setup_token
+    from app.identity.accounts import issue_setup_token
 
     clinic = make_clinic(session)
     user = User(email="late@example.org", role=Role.THERAPIST, clinic_id=clinic.id)

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
-from scheduling.appointment_models import Appointment, AppointmentStatus
-from scheduling.models import SessionType
+from scheduling.appointments.models import Appointment, AppointmentStatus
+from scheduling.session_types.models import SessionType
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import (
     future_hour,

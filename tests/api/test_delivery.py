@@ -11,14 +11,14 @@ import icalendar
 import jwt
 import pytest
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.identity.models import Role
 from app.identity.tokens import derive_key
-from scheduling.appointment_models import Appointment, AppointmentStatus
-from scheduling.external_models import ExternalCalendar
-from scheduling.fetching import FetchPolicy, FetchRefused, check_address, fetch
-from scheduling.invites import find_banned_words
-from scheduling.worker import Worker, WorkerSettings
+from scheduling.appointments.models import Appointment, AppointmentStatus
+from scheduling.calendars.fetching import FetchPolicy, FetchRefused, check_address, fetch
+from scheduling.calendars.ics import find_banned_words
+from scheduling.calendars.models import ExternalCalendar
+from scheduling.calendars.refresh import CalendarRefresh
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
 
@@ -342,14 +342,8 @@ def test_worker_refreshes_feeds_and_keeps_last_good_data(
     day = future_hour(days=2, hour=0)
     _Feed.body, _Feed.status = calendar_bytes(day), 200
     loopback_ok = FetchPolicy(allowed_networks=("127.0.0.0/8",))
-    worker = Worker(
-        session_factory,
-        None,
-        app.extensions["messages"],
-        WorkerSettings(),
-        fetch_calendar=lambda u: fetch(u, loopback_ok),
-    )
-    assert worker.refresh_calendars() == 1
+    refresh = CalendarRefresh(lambda u: fetch(u, loopback_ok), every=timedelta(minutes=30))
+    assert refresh(session_factory) == 1
     assert "10:00" not in slot_starts(client, therapist, session_type, day)
 
     # the feed breaks: the busy time stays and the error is recorded for the therapist
@@ -357,7 +351,7 @@ def test_worker_refreshes_feeds_and_keeps_last_good_data(
     entry = session.get(ExternalCalendar, uuid.UUID(created.get_json()["id"]))
     entry.last_attempt_at = utcnow() - timedelta(hours=2)
     session.commit()
-    assert worker.refresh_calendars() == 1
+    assert refresh(session_factory) == 1
     listed = client.get(
         f"/api/v1/therapists/{therapist.id}/external-calendars", headers=headers
     ).get_json()

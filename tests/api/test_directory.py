@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.identity.models import Role
 from tests.factories import auth_headers, make_clinic, make_therapist, make_user
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.db import utcnow
-from scheduling.invites import find_banned_words
-from scheduling.outbox import OutboxMessage, OutboxStatus
+from app.clock import utcnow
+from app.outbox.models import OutboxMessage, OutboxStatus
+from scheduling.calendars.ics import find_banned_words
 from tests.delivery_helpers import RecordingMailer, calendar_part, drain, worker_for
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours

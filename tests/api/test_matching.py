@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
-from app.db import utcnow
+from app.clock import utcnow
 from app.identity.models import Role
-from matching.index import catalog_cache
-from matching.models import Intake
-from scheduling.models import SessionType
-from scheduling.outbox import OutboxMessage
+from app.outbox.models import OutboxMessage
+from matching.intake.models import Intake
+from matching.ranking.cache import catalog_cache
+from scheduling.session_types.models import SessionType
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import open_hours, past_appointment
 
@@ -367,7 +367,7 @@ def test_training_changes_the_ranking_when_the_data_requires_it(
 ):
     import random
 
-    from matching.models import MatchExposure, MatchOutcome
+    from matching.matches.models import MatchExposure, MatchOutcome
 
     close_fit = therapist(session, security, clinic, "Close fit, evenings", hours=(18, 21))
     therapist(

@@ -26,7 +26,7 @@ def test_readyz_is_503_when_database_is_unreachable(make_app, tmp_path):
     app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
     from sqlalchemy.orm import sessionmaker
 
-    from app.extensions import Database
+    from app.web.extensions import Database
 
     Database.state(app).sessionmaker = sessionmaker(bind=Database.state(app).engine)
     response = app.test_client().get("/readyz")

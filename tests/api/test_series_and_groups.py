@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.db import utcnow
-from scheduling.series import occurrence_starts
+from app.clock import utcnow
+from scheduling.appointments.series import occurrence_starts
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
 
@@ -267,7 +267,7 @@ def test_group_session_type_cannot_be_booked_one_to_one(client, therapist, group
 
 def test_cannot_enroll_in_a_past_group(client, session, security, therapist, group_type):
     group = host(client, therapist, group_type, future_hour()).get_json()
-    from scheduling.appointment_models import Appointment
+    from scheduling.appointments.models import Appointment
 
     row = session.get(Appointment, uuid.UUID(group["id"]))
     row.block_starts_at = row.starts_at = utcnow() - timedelta(minutes=1)

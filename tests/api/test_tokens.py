@@ -10,7 +10,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.identity.tokens import ACCESS_TOKEN_AUDIENCE, derive_key
 from tests.factories import bearer, login, make_client
 

@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app import create_app
+from app.factory import create_app
 from migrations.metadata import metadata
 from tests.conftest import app_config_for_tests
 from tests.factories import login, make_client, make_clinic, make_therapist

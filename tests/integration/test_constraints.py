@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.db import utcnow
-from scheduling.appointment_models import AppointmentStatus, PendingReason
+from app.clock import utcnow
+from scheduling.appointments.models import AppointmentStatus, PendingReason
 from tests.factories import make_client, make_clinic, make_therapist
 from tests.scheduling_factories import future_hour, make_session_type, past_appointment
 

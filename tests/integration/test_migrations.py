@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from app.db import make_engine
+from app.db.engine import make_engine
 from migrations.metadata import metadata
 from migrations.runner import downgrade, upgrade
 

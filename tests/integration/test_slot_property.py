@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.exceptions import DomainError
 from app.identity.service import Principal
-from scheduling.booking import book
-from scheduling.lifecycle import cancel
-from scheduling.models import AvailabilityRule
-from scheduling.search import list_slots
+from scheduling.appointments.booking import book
+from scheduling.appointments.lifecycle import cancel
+from scheduling.availability.models import AvailabilityRule
+from scheduling.slots.service import list_slots
 from tests.factories import make_client, make_clinic, make_therapist
 from tests.scheduling_factories import make_session_type
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import event, select
 
 from app.directory.models import TherapistProfile
-from scheduling.search import next_free_slots
+from scheduling.slots.service import next_free_slots
 from tests.factories import make_clinic, make_therapist
 from tests.scheduling_factories import future_hour, make_session_type, open_hours
 

@@ -13,9 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from app.db import utcnow
-from scheduling.invites import Invite, invite_ics
-from scheduling.mail import SmtpMailer, SmtpSettings, build_email
+from app.clock import utcnow
+from app.mail.mailers import SmtpMailer, SmtpSettings
+from app.mail.message import build_email
+from scheduling.calendars.ics import Invite, invite_ics
 
 
 class Inbox:

@@ -10,21 +10,21 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import utcnow
-from scheduling.messages import MessageSettings
-from scheduling.outbox import OutboxMessage, OutboxStatus, enqueue
-from scheduling.worker import Worker, WorkerSettings
+from app.clock import utcnow
+from app.mail.delivery import EMAIL, EmailSender, MailSettings
+from app.outbox.handlers import OutboxHandlers
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.queue import enqueue
+from app.outbox.worker import Worker, WorkerSettings
 from tests.delivery_helpers import RecordingMailer
 from tests.integration.test_concurrency import committed, wipe  # noqa: F401 (fixture)
 
-SETTINGS = MessageSettings(
-    app_url="https://app.example", sender="care@example.org", reminder_offsets=(1440, 60)
-)
+MAIL = MailSettings(sender="care@example.org", message_id_domain="appointments.local")
 
 
 def email(session: Session, number: int) -> OutboxMessage:
     return enqueue(
-        session,
+        session=session,
         topic="email",
         dedupe_key=f"test:{number}",
         payload={
@@ -36,7 +36,9 @@ def email(session: Session, number: int) -> OutboxMessage:
 
 
 def make_worker(sessions, mailer, **settings) -> Worker:
-    return Worker(sessions, mailer, SETTINGS, WorkerSettings(**settings))
+    handlers = OutboxHandlers()
+    handlers.register(EMAIL, EmailSender(mailer, MAIL))
+    return Worker(sessions, handlers, WorkerSettings(**settings))
 
 
 class CrashAfterSending(RecordingMailer):
@@ -106,7 +108,7 @@ def test_failures_back_off_then_dead_letter(session_factory, session):
 
 def test_delayed_messages_wait_until_due(session_factory, session):
     enqueue(
-        session,
+        session=session,
         topic="email",
         available_at=utcnow() + timedelta(hours=1),
         payload={"to": "a@example.org", "subject": "Later", "text": "Later."},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from app import create_app
 from app.config import ConfigurationError, load_config
+from app.factory import create_app
 
 
 def test_production_without_secret_refuses_to_start(monkeypatch, tmp_path):

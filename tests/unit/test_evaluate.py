@@ -11,10 +11,10 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from matching.catalog import build_catalog
-from matching.constraints import feasible
-from matching.evaluate import evaluate, gini, ndcg, needs_and_wishes
-from matching.synthetic import HORIZON_DAYS, generate, grades
+from bench.evaluation.evaluate import evaluate, gini, ndcg, needs_and_wishes
+from bench.evaluation.synthetic import HORIZON_DAYS, generate, grades
+from matching.ranking.catalog import build_catalog
+from matching.ranking.constraints import feasible
 
 RANKER = "ranker (defaults)"
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Component, Event, Timezone
 
-from scheduling.invites import (
+from scheduling.calendars.ics import (
     ATTENDEE_PARTSTAT,
     PRIVACY_BANNED_WORDS,
     FeedEvent,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.policy import default
 
-from scheduling.mail import FileMailer, build_email
+from app.mail.mailers import FileMailer
+from app.mail.message import build_email
 
 
 def test_file_mailer_writes_one_file_per_message_id(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.scoring import screen
+from matching.intake.scoring import screen
 
 
 def phq(total: int, item9: int = 0) -> list[int]:

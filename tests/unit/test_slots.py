@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.slots import Availability, BusyTimeline, SlotPolicy, bookable_starts, is_bookable
+from scheduling.slots.engine import (
+    Availability,
+    BusyTimeline,
+    SlotPolicy,
+    bookable_starts,
+    is_bookable,
+)
 
 H = 60
 WORKDAY = [(9 * H, 17 * H)]

@@ -1,0 +1,1 @@
+"""Persistence primitives: declarative base and column types, engines, the unit of work."""

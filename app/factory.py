@@ -1,0 +1,72 @@
+"""Composition root: create_app wires configuration, extensions, packages and adapters.
+
+This is the only module of the platform that knows the domain packages: it installs their
+adapters, registers their outbox handlers and serves their blueprints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import matching.api
+import matching.wiring
+import scheduling.api
+import scheduling.wiring
+from app.adapters import Adapters
+from app.cli import register_commands
+from app.config import load_config
+from app.directory.api import blueprints as directory_blueprints
+from app.encryption import FIELD_CIPHER, FieldCipher
+from app.identity.api import blp as identity_blp
+from app.identity.security import SECURITY, Security
+from app.logs import configure_logging
+from app.mail import delivery as mail_delivery
+from app.mail.mailers import Mailer
+from app.outbox.handlers import OUTBOX_HANDLERS, OutboxHandlers
+from app.web.api import init_api
+from app.web.errors import register_error_handlers
+from app.web.extensions import db, init_rate_limits, install_adapters
+from app.web.ops import ops
+from app.web.requests import init_request_ids
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides values read from the environment."""
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], static_folder=None)
+    app.config.update(settings)
+    configure_logging(app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    install_adapters(app, wire(app.config))
+    init_api(
+        app,
+        (identity_blp, *directory_blueprints, *scheduling.api.blueprints, *matching.api.blueprints),
+    )
+    app.register_blueprint(ops)
+    init_rate_limits(app, identity_blp)
+    register_error_handlers(app)
+    init_request_ids(app)
+    register_commands(app)
+    return app
+
+
+def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
+    """Choose every adapter from configuration and register every package's outbox handlers."""
+    adapters, handlers = Adapters(), OutboxHandlers()
+    keys = config["FIELD_ENCRYPTION_KEYS"]
+    adapters.install(SECURITY, Security.from_config(config))
+    adapters.install(
+        FIELD_CIPHER, FieldCipher(keys) if keys else FieldCipher.derived_from(config["SECRET_KEY"])
+    )
+    adapters.install(OUTBOX_HANDLERS, handlers)
+    mail_delivery.register(handlers, config, mailer=mailer)
+    scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
+    matching.wiring.register(adapters=adapters, handlers=handlers, config=config)
+    return adapters

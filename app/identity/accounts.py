@@ -1,0 +1,162 @@
+"""Accounts and credentials: new users, login, staff setup, password changes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.exceptions import InvalidRequest
+from app.identity.exceptions import EmailTaken, InvalidCredentials, InvalidToken
+from app.identity.models import Role, User
+from app.identity.passwords import check_password_rules
+from app.identity.security import Security
+from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
+from app.identity.tokens import digest, new_opaque_token
+
+
+def normalize_email(address: str) -> str:
+    """Return the canonical, lower-case form of an email address."""
+    try:
+        normalized = validate_email(address.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidRequest(
+            "The email address is not valid.", errors={"email": [str(exc)]}
+        ) from exc
+    return normalized.lower()
+
+
+def find_user_by_email(*, session: Session, email: str) -> User | None:
+    """Return the live user with that (normalized) email, if any."""
+    return session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+
+
+def hash_new_password(security: Security, password: str, *, email: str) -> str:
+    """Check a new password against the rules and hash it (slow: call before any lock)."""
+    check_password_rules(password, email=email)
+    return security.passwords.hash(password)
+
+
+def new_user(
+    *,
+    session: Session,
+    email: str,
+    role: Role,
+    password_hash: str | None = None,
+    clinic_id: uuid.UUID | None = None,
+) -> User:
+    """Add a user after checking that the email is free (no commit)."""
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken("An account with this email already exists.")
+    user = User(email=email, role=role, clinic_id=clinic_id, password_hash=password_hash)
+    session.add(user)
+    return user
+
+
+def login(*, session: Session, security: Security, email: str, password: str) -> TokenPair:
+    """Verify credentials (the slow hash runs before any lock is taken), then log in."""
+    try:
+        user = find_user_by_email(session=session, email=normalize_email(email))
+    except InvalidRequest:
+        user = None
+    stored = user.password_hash if user else None
+    if not security.passwords.verify(stored, password) or user is None or stored is None:
+        raise InvalidCredentials("Email or password is incorrect.")
+    upgraded = (
+        security.passwords.hash(password) if security.passwords.needs_rehash(stored) else None
+    )
+    return _log_in(
+        session=session, security=security, user_id=user.id, verified=stored, upgraded=upgraded
+    )
+
+
+@unit_of_work
+def _log_in(
+    *, session: Session, security: Security, user_id: uuid.UUID, verified: str, upgraded: str | None
+) -> TokenPair:
+    user = session.get_one(User, user_id)
+    if user.deleted_at is not None or user.password_hash != verified:
+        raise InvalidCredentials("Email or password is incorrect.")  # changed meanwhile
+    if upgraded is not None:
+        user.password_hash = upgraded
+    return start_session(session=session, security=security, user=user)
+
+
+def issue_setup_token(security: Security, user: User) -> tuple[str, datetime]:
+    """Give a staff user a fresh one-time setup token (no commit)."""
+    token = new_opaque_token()
+    expires_at = utcnow() + security.setup_ttl
+    user.setup_token_hash, user.setup_token_expires_at = digest(token), expires_at
+    return token, expires_at
+
+
+def _user_of_setup_token(session: Session, setup_token: str) -> User:
+    user = session.scalar(select(User).where(User.setup_token_hash == digest(setup_token)))
+    if (
+        user is None
+        or user.deleted_at is not None
+        or user.setup_token_expires_at is None
+        or user.setup_token_expires_at <= utcnow()
+    ):
+        raise InvalidToken(
+            "The setup token is invalid or has expired; ask your admin for a new one."
+        )
+    return user
+
+
+def complete_setup(
+    *, session: Session, security: Security, setup_token: str, password: str
+) -> TokenPair:
+    """Set the first password of a staff account with its one-time token, and log in."""
+    email = _user_of_setup_token(session, setup_token).email
+    password_hash = hash_new_password(security, password, email=email)
+    return _finish_setup(
+        session=session, security=security, setup_token=setup_token, password_hash=password_hash
+    )
+
+
+@unit_of_work
+def _finish_setup(
+    *, session: Session, security: Security, setup_token: str, password_hash: str
+) -> TokenPair:
+    user = _user_of_setup_token(session, setup_token)  # spent by a concurrent setup: refused
+    user.password_hash = password_hash
+    user.setup_token_hash = user.setup_token_expires_at = None
+    return start_session(session=session, security=security, user=user)
+
+
+def change_password(
+    *,
+    session: Session,
+    security: Security,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+) -> None:
+    """Change the caller's password and end every other session."""
+    verified = principal.user.password_hash
+    if not security.passwords.verify(verified, current_password):
+        raise InvalidCredentials("The current password is incorrect.")
+    password_hash = hash_new_password(security, new_password, email=principal.user.email)
+    _replace_password(
+        session=session, principal=principal, verified=verified, password_hash=password_hash
+    )
+
+
+@unit_of_work
+def _replace_password(
+    *, session: Session, principal: Principal, verified: str | None, password_hash: str
+) -> None:
+    user = session.get_one(User, principal.user.id)
+    if user.password_hash != verified:
+        raise InvalidCredentials("The password was changed meanwhile; try again.")
+    user.password_hash = password_hash
+    revoke_all_sessions(
+        session=session, user=user, reason="password_changed", keep=principal.session_id
+    )

@@ -1,0 +1,1 @@
+"""Outgoing email: building messages, mailers, and the outbox topic that sends them."""

@@ -1,0 +1,91 @@
+"""The `email` outbox topic: queue an email with the change that causes it; the worker sends it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.mail.mailers import FileMailer, Mailer, SmtpMailer, SmtpSettings
+from app.mail.message import build_email
+from app.outbox.handlers import OutboxHandlers
+from app.outbox.models import OutboxMessage
+from app.outbox.queue import enqueue
+
+EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Who mail comes from and how its Message-IDs are formed."""
+
+    sender: str
+    message_id_domain: str
+
+    def message_id(self, outbox_id: uuid.UUID) -> str:
+        """The Message-ID of an email: the same on every delivery attempt."""
+        return f"<{outbox_id}@{self.message_id_domain}>"
+
+
+def queue_email(
+    *,
+    session: Session,
+    to: str,
+    subject: str,
+    text: str,
+    dedupe_key: str,
+    invite: tuple[str, str] | None = None,
+    send_at: datetime | None = None,
+) -> OutboxMessage:
+    """Queue one email (with an optional (method, ics) invite) in the caller's unit of work."""
+    payload: dict[str, Any] = {"to": to, "subject": subject, "text": text}
+    if invite is not None:
+        payload["method"], payload["ics"] = invite
+    return enqueue(
+        session=session, topic=EMAIL, payload=payload, available_at=send_at, dedupe_key=dedupe_key
+    )
+
+
+class EmailSender:
+    """The handler of the `email` topic."""
+
+    def __init__(self, mailer: Mailer, settings: MailSettings) -> None:
+        self.mailer, self.settings = mailer, settings
+
+    def __call__(self, message: OutboxMessage, *, session: Session) -> None:
+        """Send the queued email through the mailer."""
+        self.mailer.send(
+            build_email(
+                message.payload,
+                message_id=self.settings.message_id(message.id),
+                sender=self.settings.sender,
+            )
+        )
+
+
+def mailer_from(config: dict[str, Any]) -> Mailer:
+    """SMTP when SMTP_HOST is set, otherwise .eml files under instance/mail."""
+    if config["SMTP_HOST"]:
+        return SmtpMailer(
+            SmtpSettings(
+                host=config["SMTP_HOST"],
+                port=config["SMTP_PORT"],
+                security=config["SMTP_SECURITY"],
+                username=config["SMTP_USERNAME"],
+                password=config["SMTP_PASSWORD"],
+                timeout=config["SMTP_TIMEOUT_SECONDS"],
+            )
+        )
+    return FileMailer(Path(config["INSTANCE_PATH"]) / "mail")
+
+
+def register(handlers: OutboxHandlers, config: dict[str, Any], *, mailer: Mailer | None) -> None:
+    """Send the `email` topic through the configured mailer (or the one given, in tests)."""
+    settings = MailSettings(
+        sender=config["MAIL_FROM"], message_id_domain=config["MAIL_MESSAGE_ID_DOMAIN"]
+    )
+    handlers.register(EMAIL, EmailSender(mailer or mailer_from(config), settings))

@@ -1,0 +1,63 @@
+"""The flask-smorest Api of an app, with one OpenAPI tag per resource.
+
+Several packages serve one resource (the directory, availability, slots and calendars all
+serve `/therapists/{id}/...`), each from its own blueprint; every such blueprint names its
+resource, and the document lists each operation under that resource's tag only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+API_PREFIX = "/api/v1"
+
+RESOURCES = {
+    "auth": "Accounts and tokens: register, log in, refresh, log out, set a password",
+    "me": "Your own account and profile",
+    "vocabularies": "Controlled vocabularies: concerns, modalities, languages, zones",
+    "clinics": "Clinics, their admins, default session types and scheduling policy",
+    "therapists": "The therapist directory and everything on /therapists/{id}: availability, "
+    "time off, session types, slots, schedule, calendar feed and external calendars",
+    "appointments": "Booking and the life of an appointment: confirm, reschedule, cancel, "
+    "outcomes, the video link and the calendar invite",
+    "appointment-series": "Recurring appointments",
+    "group-sessions": "Group sessions with capacity and waitlist",
+    "calendar-feeds": "Private calendar subscriptions (the secret URL is the credential)",
+    "intakes": "Intake questionnaires, therapist matches, declined matches and outcomes",
+}
+
+
+class ResourceBlueprint(Blueprint):
+    """A blueprint whose operations are documented under the tag of the resource it serves."""
+
+    def __init__(self, name: str, import_name: str, *, resource: str, url_prefix: str) -> None:
+        if resource not in RESOURCES:
+            raise ValueError(f"unknown resource {resource!r}; add it to RESOURCES")
+        super().__init__(name, import_name, url_prefix=url_prefix, description=RESOURCES[resource])
+        self.resource = resource
+
+    def route(
+        self, rule: str, *, parameters: Any = None, tags: list[str] | None = None, **options: Any
+    ) -> Any:
+        """Route a view; its operations are tagged with the resource unless told otherwise."""
+        return super().route(rule, parameters=parameters, tags=tags or [self.resource], **options)
+
+
+def init_api(app: Flask, blueprints: Iterable[ResourceBlueprint]) -> Api:
+    """Give the app its own Api (and OpenAPI document) serving the blueprints under /api/v1."""
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    served: list[str] = []
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
+        if blueprint.resource not in served:
+            served.append(blueprint.resource)
+    # flask-smorest adds one tag per blueprint; the document keeps one per resource.
+    api.spec._tags[:] = [{"name": name, "description": RESOURCES[name]} for name in served]  # noqa: SLF001
+    return api

@@ -1,0 +1,132 @@
+"""Schemas of intakes and matches."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.web.fields import TimeZone, code, codes, trimmed
+from scheduling.schemas import WallClock, instant
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def answers(items: int, label: str) -> fields.List:
+    """A questionnaire's answers: exactly `items` integers from 0 to 3."""
+    return fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=0, max=3)),
+        required=True,
+        validate=validate.Length(equal=items, error=f"{label} needs exactly {items} answers."),
+    )
+
+
+class PreferencesSchema(Schema):
+    """What the client would like; languages and format are requirements, the rest wishes."""
+
+    languages = codes(
+        "languages",
+        max_items=5,
+        metadata={
+            "description": "Languages you can have sessions in (required: at least one must match)"
+        },
+    )
+    gender = code("genders", allow_none=True)
+    modalities = codes("modalities", max_items=8)
+    communities = codes("communities", max_items=5)
+    faith_based = fields.Boolean(allow_none=True, load_default=None)
+    format = code("formats", allow_none=True, load_default=None)
+
+
+class PaymentSchema(Schema):
+    """Insurance, or self-pay with a budget per session."""
+
+    method = fields.String(required=True, validate=validate.OneOf(["insurance", "self_pay"]))
+    insurance_plan = code("insurance_plans", allow_none=True, load_default=None)
+    max_per_session_cents = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=10_000_000),
+    )
+
+    @validates_schema
+    def _consistent(self, data: dict, **_: object) -> None:
+        if data["method"] == "insurance" and not data.get("insurance_plan"):
+            raise ValidationError("Required with method insurance.", "insurance_plan")
+        if data["method"] == "self_pay" and data.get("max_per_session_cents") is None:
+            raise ValidationError("Required with method self_pay.", "max_per_session_cents")
+
+
+class PreferredTimeSchema(Schema):
+    """A weekly window in the client's own time zone."""
+
+    weekday = fields.String(required=True, validate=validate.OneOf(WEEKDAY_NAMES))
+    start_minute = WallClock(required=True, data_key="start")
+    end_minute = WallClock(required=True, data_key="end")
+
+    @validates_schema
+    def _ordered(self, data: dict, **_: object) -> None:
+        if data["start_minute"] >= data["end_minute"]:
+            raise ValidationError("Must end after it starts.", "end")
+
+
+class IntakeSchema(Schema):
+    """A client's intake."""
+
+    id = fields.UUID(dump_only=True)
+    created_at = instant(dump_only=True)
+    jurisdiction = code(
+        "jurisdictions",
+        load_default=None,
+        metadata={"description": "Where you are now (defaults to your profile)"},
+    )
+    timezone = TimeZone(load_default=None)
+    concerns = codes("concerns", max_items=10, required=True)
+    free_text = trimmed(
+        4000,
+        min_length=0,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Stored encrypted"},
+    )
+    phq9 = answers(9, "PHQ-9")
+    gad7 = answers(7, "GAD-7")
+    reports_risk = fields.Boolean(
+        load_default=False,
+        metadata={"description": "I am thinking about harming myself or have a plan"},
+    )
+    preferences = fields.Nested(PreferencesSchema, load_default=dict)
+    payment = fields.Nested(PaymentSchema, required=True)
+    preferred_times = fields.List(
+        fields.Nested(PreferredTimeSchema), load_default=list, validate=validate.Length(max=21)
+    )
+
+
+class ResourceSchema(Schema):
+    """A crisis resource."""
+
+    name = fields.String()
+    contact = fields.String()
+    url = fields.String()
+
+
+class IntakeViewSchema(Schema):
+    """An intake with its scores, flags, and help when at risk."""
+
+    id = fields.UUID(attribute="intake.id")
+    created_at = instant(attribute="intake.created_at")
+    jurisdiction = fields.String(attribute="intake.jurisdiction")
+    timezone = fields.String(attribute="intake.timezone")
+    concerns = fields.List(fields.String(), attribute="intake.concerns")
+    free_text = fields.String(allow_none=True)
+    phq9_score = fields.Integer(attribute="intake.phq9_score")
+    phq9_band = fields.String(attribute="intake.phq9_band")
+    gad7_score = fields.Integer(attribute="intake.gad7_score")
+    gad7_band = fields.String(attribute="intake.gad7_band")
+    high_risk = fields.Boolean(attribute="intake.high_risk")
+    higher_level_of_care = fields.Boolean(attribute="intake.higher_level_of_care")
+    crisis_resources = fields.List(fields.Nested(ResourceSchema), allow_none=True)
+    preferences = fields.Dict(attribute="intake.preferences")
+    payment = fields.Dict(attribute="intake.payment")
+    preferred_times = fields.List(
+        fields.Nested(PreferredTimeSchema), attribute="intake.preferred_times"
+    )

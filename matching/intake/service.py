@@ -1,0 +1,114 @@
+"""Intake use cases: submit (with crisis handling), read, decline a match, record an outcome."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record_phi_access
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.models import ClientProfile
+from app.encryption import FieldCipher
+from app.identity.models import Role
+from app.identity.service import Principal
+from matching.exceptions import IntakeNotFound, InvalidIntake
+from matching.intake.alerts import queue_crisis_alert
+from matching.intake.crisis import CrisisDirectory
+from matching.intake.models import Intake
+from matching.intake.scoring import screen
+from scheduling.appointments.access import client_profile_of
+
+
+@dataclass
+class IntakeView:
+    """An intake as its owner sees it: answers, scores, flags, and help when at risk."""
+
+    intake: Intake
+    free_text: str | None
+    crisis_resources: list[dict[str, str]] | None
+
+
+@unit_of_work
+def submit_intake(
+    *,
+    session: Session,
+    principal: Principal,
+    cipher: FieldCipher,
+    crisis: CrisisDirectory,
+    answers: dict[str, Any],
+) -> IntakeView:
+    """Score and store an intake; a high-risk one also queues an urgent alert."""
+    client = client_profile_of(session, principal)
+    try:
+        screening = screen(answers["phq9"], answers["gad7"], reports_risk=answers["reports_risk"])
+    except ValueError as exc:
+        raise InvalidIntake(str(exc)) from exc
+    free_text = answers.get("free_text")
+    intake = Intake(
+        client_id=client.id,
+        created_at=utcnow(),
+        jurisdiction=answers.get("jurisdiction") or client.jurisdiction,
+        timezone=answers.get("timezone") or client.timezone,
+        concerns=answers["concerns"],
+        free_text_encrypted=cipher.encrypt(free_text) if free_text else None,
+        phq9_answers=answers["phq9"],
+        gad7_answers=answers["gad7"],
+        phq9_score=screening.phq9_score,
+        gad7_score=screening.gad7_score,
+        phq9_band=screening.phq9_band,
+        gad7_band=screening.gad7_band,
+        reports_risk=answers["reports_risk"],
+        high_risk=screening.high_risk,
+        higher_level_of_care=screening.higher_level_of_care,
+        preferences=answers.get("preferences", {}),
+        payment=answers["payment"],
+        preferred_times=answers.get("preferred_times", []),
+    )
+    session.add(intake)
+    session.flush()
+    if intake.high_risk:
+        queue_crisis_alert(session=session, intake=intake)
+    resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
+    return IntakeView(intake, free_text, resources)
+
+
+def own_intake(session: Session, principal: Principal, intake_id: uuid.UUID) -> Intake:
+    """The caller's intake, or IntakeNotFound (also for other people's)."""
+    if principal.role is not Role.CLIENT:
+        raise IntakeNotFound("No intake with this id.")
+    intake = session.scalar(
+        select(Intake)
+        .join(ClientProfile, ClientProfile.id == Intake.client_id)
+        .where(Intake.id == intake_id, ClientProfile.user_id == principal.user.id)
+    )
+    if intake is None:
+        raise IntakeNotFound("No intake with this id.")
+    return intake
+
+
+@unit_of_work
+def read_intake(
+    *,
+    session: Session,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    cipher: FieldCipher,
+    crisis: CrisisDirectory,
+) -> IntakeView:
+    """The caller's own intake with its free text decrypted (audit-logged)."""
+    intake = own_intake(session, principal, intake_id)
+    record_phi_access(
+        session,
+        actor_id=principal.user.id,
+        action="read",
+        resource_type="intake",
+        resource_id=intake.id,
+    )
+    text = cipher.decrypt(intake.free_text_encrypted) if intake.free_text_encrypted else None
+    resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
+    return IntakeView(intake, text, resources)

@@ -1,0 +1,226 @@
+"""The match use case: an intake in, ranked and explained therapists with open times out."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.models import ClientProfile, TherapistProfile
+from app.encryption import FieldCipher
+from app.identity.service import Principal
+from matching.intake.crisis import CrisisDirectory
+from matching.intake.models import Intake
+from matching.intake.service import own_intake
+from matching.matches.models import MatchDecline, MatchExposure
+from matching.ranking.cache import active_clients, catalog_cache
+from matching.ranking.constraints import Needs, Relaxation
+from matching.ranking.criteria import Window, split_request, window_test
+from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, Wishes, rank
+from matching.training.models import RankerModel
+from scheduling.slots.service import next_free_slots
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OPENINGS_PER_THERAPIST = 20
+
+
+@dataclass
+class RankedTherapist:
+    """A match as the client sees it; openings are in the client's time zone."""
+
+    therapist: TherapistProfile
+    score: float
+    reasons: list[str]
+    next_openings: list[datetime]
+
+
+@dataclass
+class MatchList:
+    """What GET /intakes/{id}/matches answers."""
+
+    intake_id: uuid.UUID
+    high_risk: bool
+    higher_level_of_care: bool
+    crisis_resources: list[dict[str, str]] | None
+    model_version: str
+    matches: list[RankedTherapist]
+    no_match: dict[str, Any] | None = None
+
+
+def _no_match(relaxations: list[Relaxation], feasible_count: int, no_open: int) -> dict[str, Any]:
+    """Why nothing fits, and which single change would help how much."""
+    if feasible_count:
+        message = (
+            f"{feasible_count} therapists fit your needs but none has an opening in the "
+            "next days; try again soon or widen your preferred times."
+        )
+    elif relaxations:
+        message = "No therapist meets every requirement. Relaxing one of these would help."
+    else:
+        message = "No therapist is licensed and available where you are right now."
+    return {
+        "message": message,
+        "therapists_without_openings": no_open,
+        "relaxations": [
+            {"constraint": r.constraint, "suggestion": r.suggestion, "therapists": r.therapists}
+            for r in relaxations
+        ],
+    }
+
+
+def current_weights(session: Session) -> tuple[str, dict[str, float]]:
+    """The newest trained weights, or the documented defaults."""
+    model = session.scalar(select(RankerModel).order_by(RankerModel.created_at.desc()).limit(1))
+    if model is None:
+        return "default", dict(DEFAULT_WEIGHTS)
+    return model.version, dict(model.weights)
+
+
+def _age_group(client: ClientProfile, today: date) -> str | None:
+    if client.age_group:
+        return client.age_group
+    if client.date_of_birth is None:
+        return None
+    years = (
+        today.year
+        - client.date_of_birth.year
+        - ((today.month, today.day) < (client.date_of_birth.month, client.date_of_birth.day))
+    )
+    return "young_adults" if years <= 25 else "adults" if years <= 64 else "older_adults"
+
+
+def needs_and_wishes(
+    intake: Intake, client: ClientProfile, *, through: date, declined: frozenset[int]
+) -> tuple[Needs, Wishes]:
+    """Split an intake into hard needs and soft wishes."""
+    return split_request(
+        jurisdiction=intake.jurisdiction,
+        concerns=intake.concerns,
+        phq9_band=intake.phq9_band,
+        gad7_band=intake.gad7_band,
+        high_risk=intake.high_risk,
+        preferences=intake.preferences,
+        payment=intake.payment,
+        age_group=_age_group(client, through),
+        through=through,
+        declined=declined,
+    )
+
+
+def _preferred_windows(intake: Intake) -> list[Window]:
+    return [
+        (WEEKDAYS.index(w["weekday"]), w["start_minute"], w["end_minute"])
+        for w in intake.preferred_times
+    ]
+
+
+@unit_of_work
+def find_matches(
+    *,
+    session: Session,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    limit: int,
+    window_days: int,
+    crisis: CrisisDirectory,
+    cipher: FieldCipher,
+) -> MatchList:
+    """Rank therapists for the caller's intake, with reasons and their next open times."""
+    intake = own_intake(session, principal, intake_id)
+    client = session.get_one(ClientProfile, intake.client_id)
+    now = utcnow()
+    window_end = now + timedelta(days=window_days)
+    catalog = catalog_cache.catalog(session)
+    declined_ids = session.scalars(
+        select(MatchDecline.therapist_id).where(MatchDecline.intake_id == intake.id)
+    )
+    declined = frozenset(catalog.position[t] for t in declined_ids if t in catalog.position)
+    needs, wishes = needs_and_wishes(intake, client, through=window_end.date(), declined=declined)
+    if intake.free_text_encrypted:
+        wishes = replace(wishes, text=cipher.decrypt(intake.free_text_encrypted))
+    version, weights = current_weights(session)
+
+    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
+        ids = [catalog.ids[r] for r in rows]
+        profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
+        slots = next_free_slots(
+            session,
+            list(profiles),
+            start=now,
+            end=window_end,
+            per_therapist=OPENINGS_PER_THERAPIST,
+            now=now,
+        )
+        return {catalog.position[t]: found for t, found in slots.items()}
+
+    ranking = rank(
+        catalog,
+        needs,
+        wishes,
+        active=active_clients(session, catalog),
+        effectiveness=catalog_cache.effectiveness(session, catalog),
+        weights=weights,
+        limit=limit,
+        open_times=open_times,
+        in_preferred_window=window_test(_preferred_windows(intake), intake.timezone),
+        window_days=window_days,
+        crisis=intake.high_risk,
+    )
+    _record_exposures(session, intake, ranking.matches, version)
+    profiles = {
+        p.id: p
+        for p in session.scalars(
+            select(TherapistProfile).where(
+                TherapistProfile.id.in_([m.therapist_id for m in ranking.matches])
+            )
+        )
+    }
+    zone = ZoneInfo(intake.timezone)
+    return MatchList(
+        intake_id=intake.id,
+        high_risk=intake.high_risk,
+        higher_level_of_care=intake.higher_level_of_care,
+        crisis_resources=crisis.resources_for(intake.jurisdiction) if intake.high_risk else None,
+        model_version=version,
+        matches=[
+            RankedTherapist(
+                profiles[m.therapist_id],
+                m.score,
+                m.reasons,
+                [t.astimezone(zone) for t in m.openings],
+            )
+            for m in ranking.matches
+        ],
+        no_match=None
+        if ranking.matches
+        else _no_match(ranking.relaxations, ranking.feasible_count, ranking.no_open_times),
+    )
+
+
+def _record_exposures(session: Session, intake: Intake, matches: list[Match], version: str) -> None:
+    """Keep what was shown and why, so outcomes can train the weights later."""
+    shown = set(
+        session.scalars(
+            select(MatchExposure.therapist_id).where(MatchExposure.intake_id == intake.id)
+        )
+    )
+    now = utcnow()
+    for rank_position, match in enumerate(matches, start=1):
+        if match.therapist_id not in shown:
+            session.add(
+                MatchExposure(
+                    intake_id=intake.id,
+                    therapist_id=match.therapist_id,
+                    rank=rank_position,
+                    features={k: round(v, 6) for k, v in match.features.items()},
+                    model_version=version,
+                    shown_at=now,
+                )
+            )

@@ -1,0 +1,161 @@
+"""Endpoints for appointments, recurring series and group sessions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from app.identity.models import Role
+from app.web.api import ResourceBlueprint
+from app.web.apidoc import documents_errors
+from app.web.auth import auth_required, current_principal
+from app.web.extensions import db
+from scheduling.appointments import booking, lifecycle, series
+from scheduling.appointments.access import visible_appointment
+from scheduling.appointments.models import AppointmentStatus
+from scheduling.appointments.schemas import (
+    AppointmentQuerySchema,
+    AppointmentSchema,
+    BookingSchema,
+    CancelSchema,
+    DeclineSchema,
+    RescheduleSchema,
+    SeriesRequestSchema,
+    SeriesResultSchema,
+)
+
+blp = ResourceBlueprint(
+    "appointments", __name__, resource="appointments", url_prefix="/appointments"
+)
+
+
+series_blp = ResourceBlueprint(
+    "appointment_series", __name__, resource="appointment-series", url_prefix="/appointment-series"
+)
+
+
+STAFF = (Role.THERAPIST, Role.ADMIN)
+
+
+@blp.route("")
+class Appointments(MethodView):
+    @auth_required(blp, Role.CLIENT)
+    @blp.arguments(BookingSchema)
+    @blp.response(201, AppointmentSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Book a listed slot, or hold it while paying (client)."""
+        return booking.book(db.session, principal=current_principal(), **data)
+
+    @auth_required(blp)
+    @blp.arguments(AppointmentQuerySchema, location="query")
+    @blp.response(200, AppointmentSchema(many=True))
+    def get(self, query: dict[str, Any]) -> Any:
+        """List your appointments (admins: their clinic's), soonest first."""
+        return lifecycle.list_appointments(
+            db.session,
+            principal=current_principal(),
+            start=query.get("start"),
+            end=query.get("end"),
+            status=query.get("status"),
+        )
+
+
+@blp.route("/<uuid:appointment_id>")
+class AppointmentById(MethodView):
+    @auth_required(blp)
+    @blp.response(200, AppointmentSchema)
+    @documents_errors(blp, 404)
+    def get(self, appointment_id: uuid.UUID) -> Any:
+        """Show one of your appointments with its history."""
+        return visible_appointment(db.session, current_principal(), appointment_id)
+
+
+@blp.route("/<uuid:appointment_id>/confirm")
+class Confirm(MethodView):
+    @auth_required(blp)
+    @blp.response(200, AppointmentSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, appointment_id: uuid.UUID) -> Any:
+        """Confirm your hold (client) or approve a request (therapist, admin)."""
+        return booking.confirm(
+            db.session, principal=current_principal(), appointment_id=appointment_id
+        )
+
+
+@blp.route("/<uuid:appointment_id>/decline")
+class Decline(MethodView):
+    @auth_required(blp, *STAFF)
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, AppointmentSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Decline a request awaiting approval."""
+        return booking.decline(
+            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+        )
+
+
+@blp.route("/<uuid:appointment_id>/reschedule")
+class Reschedule(MethodView):
+    @auth_required(blp)
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, AppointmentSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Move the appointment to another listed slot (same id; the old time frees)."""
+        return booking.reschedule(
+            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+        )
+
+
+@blp.route("/<uuid:appointment_id>/cancel")
+class Cancel(MethodView):
+    @auth_required(blp)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, AppointmentSchema(many=True))
+    @documents_errors(blp, 404, 409)
+    def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Cancel this appointment, or it and the rest of its series; returns what was cancelled."""
+        return lifecycle.cancel(
+            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+        )
+
+
+def _outcome_view(outcome: AppointmentStatus, summary: str) -> type[MethodView]:
+    class Outcome(MethodView):
+        @auth_required(blp, *STAFF)
+        @blp.response(200, AppointmentSchema)
+        @documents_errors(blp, 404, 409)
+        def post(self, appointment_id: uuid.UUID) -> Any:
+            return lifecycle.record_outcome(
+                db.session,
+                principal=current_principal(),
+                appointment_id=appointment_id,
+                outcome=outcome,
+            )
+
+    Outcome.post.__doc__ = summary
+    Outcome.__name__ = f"Mark{outcome.value.title()}"
+    return Outcome
+
+
+for _path, _status, _summary in (
+    ("arrived", AppointmentStatus.ARRIVED, "Mark that the client has arrived (once started)."),
+    ("complete", AppointmentStatus.FULFILLED, "Mark the session as held (once started)."),
+    ("no-show", AppointmentStatus.NOSHOW, "Mark that the client did not come (once started)."),
+):
+    blp.route(f"/<uuid:appointment_id>/{_path}")(_outcome_view(_status, _summary))
+
+
+@series_blp.route("")
+class Series(MethodView):
+    @auth_required(series_blp, Role.CLIENT)
+    @series_blp.arguments(SeriesRequestSchema)
+    @series_blp.response(201, SeriesResultSchema)
+    @documents_errors(series_blp, 404, 409)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Book a weekly or fortnightly series: all or nothing, or skipping conflicts."""
+        return series.book_series(db.session, principal=current_principal(), **data)

@@ -1,0 +1,302 @@
+"""Booking use cases: book or hold, confirm, decline, reschedule."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.models import ClientProfile
+from app.directory.therapists import get_therapist
+from app.identity.models import Role
+from app.identity.service import Principal
+from scheduling.appointments.access import client_profile_of, visible_appointment
+from scheduling.appointments.checks import (
+    check_accepting,
+    check_client_free,
+    check_license,
+    check_slot,
+    check_still_free,
+)
+from scheduling.appointments.conflicts import conflicts_as_slot_taken
+from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.history import record_event
+from scheduling.appointments.holds import expire_stale_holds
+from scheduling.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    PendingReason,
+)
+from scheduling.exceptions import InvalidTransition, NotBookable, TooManyHolds
+from scheduling.session_types.models import SessionType
+from scheduling.session_types.service import clinic_policy, offered_session_type, slot_policy
+
+
+def validate_booking(
+    session: Session,
+    *,
+    client: ClientProfile,
+    therapist_id: uuid.UUID,
+    session_type: SessionType | uuid.UUID,
+    start: datetime,
+    now: datetime,
+    ignore: uuid.UUID | None = None,
+) -> SessionType:
+    """Every rule a one-to-one booking must pass; returns the session type."""
+    therapist = get_therapist(session, therapist_id)
+    if not isinstance(session_type, SessionType):
+        session_type = offered_session_type(session, therapist, session_type)
+    if session_type.is_group:
+        raise NotBookable("Group sessions are joined by enrolling, not booked.")
+    check_accepting(session, therapist, client)
+    check_license(therapist, client, start)
+    expire_stale_holds(session, therapist_id=therapist.id, client_id=client.id, now=now)
+    check_slot(
+        session, therapist=therapist, session_type=session_type, start=start, now=now, ignore=ignore
+    )
+    end = start + timedelta(minutes=session_type.duration_minutes)
+    check_client_free(session, client=client, start=start, end=end, now=now, ignore=ignore)
+    return session_type
+
+
+def place_times(appointment: Appointment, session_type: SessionType, start: datetime) -> None:
+    """Set the session's times and the block its buffers reserve."""
+    policy = slot_policy(session_type)
+    appointment.starts_at = start
+    appointment.ends_at = start + policy.duration
+    appointment.block_starts_at, appointment.block_ends_at = policy.block(start)
+
+
+def new_appointment(
+    *,
+    principal: Principal,
+    client: ClientProfile,
+    therapist_clinic: uuid.UUID,
+    therapist_id: uuid.UUID,
+    session_type: SessionType,
+    start: datetime,
+    hold: bool,
+    now: datetime,
+    hold_minutes: int,
+) -> Appointment:
+    """Build (not add) an appointment in its first status."""
+    if hold:
+        status, reason = AppointmentStatus.PENDING, PendingReason.HOLD
+    elif session_type.requires_approval:
+        status, reason = AppointmentStatus.PENDING, PendingReason.APPROVAL
+    else:
+        status, reason = AppointmentStatus.BOOKED, None
+    appointment = Appointment(
+        clinic_id=therapist_clinic,
+        therapist_id=therapist_id,
+        client_id=client.id,
+        session_type_id=session_type.id,
+        kind=AppointmentKind.INDIVIDUAL,
+        status=status,
+        pending_reason=reason,
+        created_by_id=principal.user.id,
+        status_changed_at=now,
+        status_changed_by_id=principal.user.id,
+        hold_expires_at=now + timedelta(minutes=hold_minutes) if hold else None,
+    )
+    place_times(appointment, session_type, start)
+    record_event(
+        appointment,
+        action="held" if hold else "created",
+        actor_id=principal.user.id,
+        from_status=None,
+    )
+    return appointment
+
+
+@unit_of_work
+def book(
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    session_type_id: uuid.UUID,
+    start: datetime,
+    hold: bool = False,
+) -> Appointment:
+    """Book a listed slot for the calling client, or hold it while they pay."""
+    now = utcnow()
+    client = client_profile_of(session, principal, lock=True)
+    therapist = get_therapist(session, therapist_id)
+    session_type = validate_booking(
+        session,
+        client=client,
+        therapist_id=therapist_id,
+        session_type=session_type_id,
+        start=start,
+        now=now,
+    )
+    policy = clinic_policy(session, therapist.clinic_id)
+    if hold:
+        active_holds = session.scalar(
+            select(func.count()).where(
+                Appointment.client_id == client.id,
+                Appointment.status == AppointmentStatus.PENDING,
+                Appointment.pending_reason == PendingReason.HOLD,
+                Appointment.hold_expires_at > now,
+            )
+        )
+        if (active_holds or 0) >= policy.max_active_holds:
+            raise TooManyHolds(
+                f"You can hold at most {policy.max_active_holds} slots at once; "
+                "confirm or release one first."
+            )
+    appointment = new_appointment(
+        principal=principal,
+        client=client,
+        therapist_clinic=therapist.clinic_id,
+        therapist_id=therapist.id,
+        session_type=session_type,
+        start=start,
+        hold=hold,
+        now=now,
+        hold_minutes=policy.hold_minutes,
+    )
+    with conflicts_as_slot_taken(session):
+        session.add(appointment)
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "booked")
+    return appointment
+
+
+def set_status(
+    appointment: Appointment,
+    status: AppointmentStatus,
+    *,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    reason: str | None = None,
+    pending_reason: PendingReason | None = None,
+) -> None:
+    """Change the status, stamp who and when, and record it in the history."""
+    previous = appointment.status
+    appointment.status, appointment.pending_reason = status, pending_reason
+    appointment.status_changed_at, appointment.status_changed_by_id = now, principal.user.id
+    if pending_reason is not PendingReason.HOLD:
+        appointment.hold_expires_at = None
+    record_event(
+        appointment, action=action, actor_id=principal.user.id, from_status=previous, reason=reason
+    )
+
+
+@unit_of_work
+def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID) -> Appointment:
+    """The client confirms their hold; the therapist (or admin) approves a request."""
+    now = utcnow()
+    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    if appointment.status is not AppointmentStatus.PENDING:
+        raise InvalidTransition(
+            f"Only pending appointments can be confirmed (this one is {appointment.status.value})."
+        )
+    session_type = session.get_one(SessionType, appointment.session_type_id)
+    if appointment.pending_reason is PendingReason.HOLD:
+        if principal.role is not Role.CLIENT:
+            raise InvalidTransition("A hold is confirmed by the client who holds it.")
+        if appointment.hold_expires_at is None or appointment.hold_expires_at <= now:
+            raise InvalidTransition("The hold has expired; book the slot again.")
+        if session_type.requires_approval:
+            set_status(
+                appointment,
+                AppointmentStatus.PENDING,
+                principal=principal,
+                now=now,
+                action="requested",
+                pending_reason=PendingReason.APPROVAL,
+            )
+        else:
+            set_status(
+                appointment,
+                AppointmentStatus.BOOKED,
+                principal=principal,
+                now=now,
+                action="confirmed",
+            )
+    else:
+        if principal.role is Role.CLIENT:
+            raise InvalidTransition("This request waits for the therapist's approval.")
+        if appointment.starts_at <= now:
+            raise InvalidTransition("The requested time has passed; it cannot be approved.")
+        check_still_free(session, appointment, now=now)
+        with conflicts_as_slot_taken(session):
+            set_status(
+                appointment,
+                AppointmentStatus.BOOKED,
+                principal=principal,
+                now=now,
+                action="approved",
+            )
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "booked")
+    return appointment
+
+
+@unit_of_work
+def decline(
+    *, session: Session, principal: Principal, appointment_id: uuid.UUID, reason: str | None
+) -> Appointment:
+    """The therapist (or admin) declines a request awaiting approval."""
+    now = utcnow()
+    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    if principal.role is Role.CLIENT or appointment.pending_reason is not PendingReason.APPROVAL:
+        raise InvalidTransition(
+            "Only a request awaiting approval can be declined, by the therapist or clinic."
+        )
+    appointment.cancelled_by_role = principal.role.value
+    appointment.cancellation_reason = reason
+    set_status(
+        appointment,
+        AppointmentStatus.CANCELLED,
+        principal=principal,
+        now=now,
+        action="declined",
+        reason=reason,
+    )
+    return appointment
+
+
+@unit_of_work
+def reschedule(
+    *, session: Session, principal: Principal, appointment_id: uuid.UUID, start: datetime
+) -> Appointment:
+    """Move an appointment to another listed slot, keeping its id and history, atomically."""
+    now = utcnow()
+    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    if appointment.kind is AppointmentKind.GROUP or appointment.status not in (
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.PENDING,
+    ):
+        raise InvalidTransition("Only upcoming booked or pending appointments can be moved.")
+    if appointment.starts_at <= now:
+        raise InvalidTransition("The session has already started.")
+    client = session.get_one(ClientProfile, appointment.client_id)
+    session_type = validate_booking(
+        session,
+        client=client,
+        therapist_id=appointment.therapist_id,
+        session_type=session.get_one(SessionType, appointment.session_type_id),
+        start=start,
+        now=now,
+        ignore=appointment.id,
+    )
+    with conflicts_as_slot_taken(session):
+        place_times(appointment, session_type, start)
+        record_event(
+            appointment,
+            action="rescheduled",
+            actor_id=principal.user.id,
+            from_status=appointment.status,
+        )
+    if appointment.status is AppointmentStatus.BOOKED:
+        appointment_changed(session, appointment, "rescheduled")
+    return appointment

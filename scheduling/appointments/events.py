@@ -1,0 +1,45 @@
+"""Domain events about appointments, written to the outbox with the change that causes them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.outbox.queue import enqueue
+from scheduling.appointments.models import Appointment
+
+Change = Literal["booked", "rescheduled", "cancelled"]
+APPOINTMENT_CHANGED = "appointment.changed"
+
+
+def appointment_changed(
+    session: Session,
+    appointment: Appointment,
+    change: Change,
+    *,
+    client_ids: list[str] | None = None,
+) -> None:
+    """Raise the calendar SEQUENCE (after the first invite) and record a snapshot of the change.
+
+    The snapshot carries everything the invites need, so a later change cannot alter what an
+    earlier message says; `client_ids` narrows a group session's change to some members.
+    """
+    if change != "booked" or appointment.ics_sequence or client_ids is not None:
+        appointment.ics_sequence += 1
+    session.flush()
+    enqueue(
+        session=session,
+        topic=APPOINTMENT_CHANGED,
+        dedupe_key=f"{APPOINTMENT_CHANGED}:{appointment.id}:{appointment.ics_sequence}",
+        payload={
+            "appointment_id": str(appointment.id),
+            "change": change,
+            "sequence": appointment.ics_sequence,
+            "starts_at": appointment.starts_at.isoformat(),
+            "ends_at": appointment.ends_at.isoformat(),
+            "occurred_at": utcnow().isoformat(),
+            "client_ids": client_ids,
+        },
+    )

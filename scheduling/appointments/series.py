@@ -1,0 +1,125 @@
+"""Recurring series: the same local time every one or two weeks, all or nothing or skipping."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.therapists import get_therapist
+from app.exceptions import DomainError
+from app.identity.service import Principal
+from scheduling.appointments.access import client_profile_of
+from scheduling.appointments.booking import new_appointment, validate_booking
+from scheduling.appointments.conflicts import conflicts_as_slot_taken
+from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.models import Appointment, AppointmentSeries, AppointmentStatus
+from scheduling.exceptions import SlotTaken
+from scheduling.session_types.service import clinic_policy, offered_session_type
+from scheduling.slots.inputs import availabilities
+
+
+class SeriesConflict(SlotTaken):
+    """Some occurrences cannot be booked; nothing was booked."""
+
+
+@dataclass
+class SeriesResult:
+    """What a series booking did."""
+
+    series: AppointmentSeries
+    booked: list[Appointment] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+def occurrence_starts(
+    first: datetime, zone: str, *, interval_weeks: int, count: int
+) -> list[datetime]:
+    """Starts at the first one's local wall-clock time, every interval, across DST changes."""
+    tz = ZoneInfo(zone)
+    local = first.astimezone(tz).replace(tzinfo=None)
+    return [
+        (local + timedelta(weeks=interval_weeks * index)).replace(tzinfo=tz).astimezone(UTC)
+        for index in range(count)
+    ]
+
+
+@unit_of_work
+def book_series(
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    session_type_id: uuid.UUID,
+    first_start: datetime,
+    interval_weeks: int,
+    occurrences: int,
+    skip_conflicts: bool,
+) -> SeriesResult:
+    """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
+    now = utcnow()
+    client = client_profile_of(session, principal, lock=True)
+    therapist = get_therapist(session, therapist_id)
+    session_type = offered_session_type(session, therapist, session_type_id)
+    zone = availabilities(session, [therapist], start=first_start.date(), end=first_start.date())[
+        therapist.id
+    ].timezone
+    policy = clinic_policy(session, therapist.clinic_id)
+    series = AppointmentSeries(
+        therapist_id=therapist.id,
+        client_id=client.id,
+        session_type_id=session_type.id,
+        interval_weeks=interval_weeks,
+        occurrences=occurrences,
+        created_at=now,
+    )
+    result = SeriesResult(series=series)
+    for start in occurrence_starts(
+        first_start, zone, interval_weeks=interval_weeks, count=occurrences
+    ):
+        try:
+            validate_booking(
+                session,
+                client=client,
+                therapist_id=therapist.id,
+                session_type=session_type,
+                start=start,
+                now=now,
+            )
+        except DomainError as error:
+            result.skipped.append({"start": start.isoformat(), "reason": error.message})
+            continue
+        appointment = new_appointment(
+            principal=principal,
+            client=client,
+            therapist_clinic=therapist.clinic_id,
+            therapist_id=therapist.id,
+            session_type=session_type,
+            start=start,
+            hold=False,
+            now=now,
+            hold_minutes=policy.hold_minutes,
+        )
+        result.booked.append(appointment)
+    if result.skipped and not skip_conflicts:
+        session.rollback()
+        raise SeriesConflict(
+            f"{len(result.skipped)} of {occurrences} occurrences cannot be booked; nothing was "
+            "booked. Pick another time or set skip_conflicts.",
+            errors={"conflicts": result.skipped},
+        )
+    with conflicts_as_slot_taken(session):
+        session.add(series)
+        session.flush()
+        for appointment in result.booked:
+            appointment.series_id = series.id
+            session.add(appointment)
+    for appointment in result.booked:
+        if appointment.status is AppointmentStatus.BOOKED:
+            appointment_changed(session, appointment, "booked")
+    return result

@@ -1,0 +1,192 @@
+"""The `appointment.changed` handler: one invite email per person, and their reminders moved."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.adapters import AdapterKey
+from app.directory.models import ClientProfile, Clinic, TherapistProfile
+from app.mail.delivery import queue_email
+from app.outbox.models import OutboxMessage, OutboxStatus
+from scheduling.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    EnrollmentStatus,
+    GroupEnrollment,
+)
+from scheduling.calendars.ics import Invite, invite_ics
+
+NEUTRAL_ORGANIZER = "Your care team"
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    """What the emails need from configuration."""
+
+    app_url: str
+    sender: str
+    reminder_offsets: tuple[int, ...]  # minutes before the start
+
+
+MESSAGES: AdapterKey[MessageSettings] = AdapterKey("appointment messages")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person an appointment's emails go to."""
+
+    user_id: uuid.UUID
+    name: str
+    email: str
+    timezone: str
+
+
+def join_page(settings: MessageSettings, appointment_id: uuid.UUID | str) -> str:
+    """The app's page for joining; the link carries no token."""
+    return f"{settings.app_url}/appointments/{appointment_id}"
+
+
+def organizer_name(clinic: Clinic) -> str:
+    """The clinic's neutral calendar name, or a generic one."""
+    return clinic.calendar_name or NEUTRAL_ORGANIZER
+
+
+def _recipients(
+    session: Session, appointment: Appointment, client_ids: list[str] | None
+) -> list[Recipient]:
+    therapist = session.get_one(TherapistProfile, appointment.therapist_id)
+    people = [
+        Recipient(
+            therapist.user_id, therapist.display_name, therapist.user.email, therapist.timezone
+        )
+    ]
+    if appointment.kind is AppointmentKind.GROUP:
+        query = select(GroupEnrollment.client_id).where(
+            GroupEnrollment.appointment_id == appointment.id,
+            GroupEnrollment.status == EnrollmentStatus.ENROLLED,
+        )
+        member_ids = (
+            [uuid.UUID(c) for c in client_ids]
+            if client_ids is not None
+            else list(session.scalars(query))
+        )
+        if client_ids is not None:
+            people = []  # a member joining or leaving concerns that member only
+    else:
+        member_ids = [appointment.client_id]
+    for client in session.scalars(select(ClientProfile).where(ClientProfile.id.in_(member_ids))):
+        people.append(
+            Recipient(client.user_id, client.display_name, client.user.email, client.timezone)
+        )
+    return people
+
+
+def _when(instant: datetime, zone: str) -> str:
+    return instant.astimezone(ZoneInfo(zone)).strftime("%A %d %B %Y, %H:%M (%Z)")
+
+
+SUBJECTS = {
+    "booked": ("Appointment confirmed", "Your appointment with {organizer} is on {when}."),
+    "rescheduled": ("Appointment moved", "Your appointment with {organizer} has moved to {when}."),
+    "cancelled": (
+        "Appointment cancelled",
+        "Your appointment with {organizer} on {when} has been cancelled.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """The snapshot an `appointment.changed` message carries (see appointments.events)."""
+
+    appointment: Appointment
+    change: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    occurred_at: datetime
+    organizer: str
+    link: str
+
+
+class AppointmentNotifier:
+    """The handler of `appointment.changed`: invites and reminders for everyone concerned."""
+
+    def __init__(self, settings: MessageSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, message: OutboxMessage, *, session: Session) -> None:
+        """One invite email per recipient, and their reminders moved or dropped."""
+        payload = message.payload
+        appointment = session.get_one(Appointment, uuid.UUID(payload["appointment_id"]))
+        notice = ChangeNotice(
+            appointment=appointment,
+            change=payload["change"],
+            sequence=payload["sequence"],
+            starts_at=datetime.fromisoformat(payload["starts_at"]),
+            ends_at=datetime.fromisoformat(payload["ends_at"]),
+            occurred_at=datetime.fromisoformat(payload["occurred_at"]),
+            organizer=organizer_name(session.get_one(Clinic, appointment.clinic_id)),
+            link=join_page(self.settings, appointment.id),
+        )
+        for person in _recipients(session, appointment, payload.get("client_ids")):
+            self._invite(session, notice, person)
+            self._replace_reminders(session, notice, person)
+
+    def _invite(self, session: Session, notice: ChangeNotice, person: Recipient) -> None:
+        method = "CANCEL" if notice.change == "cancelled" else "REQUEST"
+        invite = Invite(
+            uid=notice.appointment.ics_uid,
+            sequence=notice.sequence,
+            method=method,
+            starts_at=notice.starts_at,
+            ends_at=notice.ends_at,
+            organizer_name=notice.organizer,
+            organizer_email=self.settings.sender,
+            recipient_name=person.name,
+            recipient_email=person.email,
+            join_page_url=notice.link,
+            dtstamp=notice.occurred_at,
+        )
+        when = _when(notice.starts_at, person.timezone)
+        subject, text = SUBJECTS[notice.change]
+        queue_email(
+            session=session,
+            to=person.email,
+            subject=f"{subject}: {when}",
+            text=f"{text.format(organizer=notice.organizer, when=when)}\n\n"
+            f"Join or manage it in the app: {notice.link}\n",
+            invite=(method, invite_ics(invite).decode()),
+            dedupe_key=f"invite:{notice.appointment.id}:{notice.sequence}:{person.user_id}",
+        )
+
+    def _replace_reminders(self, session: Session, notice: ChangeNotice, person: Recipient) -> None:
+        prefix = f"reminder:{notice.appointment.id}:{person.user_id}:"
+        session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+        )
+        if notice.change == "cancelled":
+            return
+        when = _when(notice.starts_at, person.timezone)
+        for minutes in self.settings.reminder_offsets:
+            send_at = notice.starts_at - timedelta(minutes=minutes)
+            if send_at <= notice.occurred_at:
+                continue  # booked too late for this reminder: never send it
+            queue_email(
+                session=session,
+                to=person.email,
+                subject=f"Reminder: appointment {when}",
+                text=f"A reminder of your appointment with {notice.organizer} on {when}.\n\n"
+                f"Join in the app: {notice.link}\n",
+                send_at=send_at,
+                dedupe_key=f"{prefix}{notice.sequence}:{minutes}",
+            )

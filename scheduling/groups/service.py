@@ -1,0 +1,195 @@
+"""Group sessions: a therapist hosts, clients enroll up to capacity, then a waitlist in order."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.therapists import get_therapist, managed_therapist, may_manage
+from app.identity.service import Principal
+from scheduling.appointments.access import client_profile_of
+from scheduling.appointments.booking import place_times
+from scheduling.appointments.checks import check_client_free, check_license, check_slot
+from scheduling.appointments.conflicts import conflicts_as_slot_taken
+from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.history import record_event
+from scheduling.appointments.holds import expire_stale_holds
+from scheduling.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    EnrollmentStatus,
+    GroupEnrollment,
+)
+from scheduling.exceptions import AppointmentNotFound, InvalidTransition, NotBookable, SlotTaken
+from scheduling.session_types.service import offered_session_type
+
+
+@unit_of_work
+def create_group_session(
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    session_type_id: uuid.UUID,
+    start: datetime,
+    capacity: int | None,
+) -> Appointment:
+    """Schedule a group session in one of the therapist's listed slots."""
+    now = utcnow()
+    therapist = managed_therapist(session, principal, therapist_id)
+    session_type = offered_session_type(session, therapist, session_type_id)
+    if not session_type.is_group:
+        raise NotBookable("This session type is not a group session type.")
+    expire_stale_holds(session, therapist_id=therapist.id, client_id=None, now=now)
+    check_slot(session, therapist=therapist, session_type=session_type, start=start, now=now)
+    group = Appointment(
+        clinic_id=therapist.clinic_id,
+        therapist_id=therapist.id,
+        client_id=None,
+        session_type_id=session_type.id,
+        kind=AppointmentKind.GROUP,
+        capacity=capacity or session_type.capacity,
+        status=AppointmentStatus.BOOKED,
+        pending_reason=None,
+        created_by_id=principal.user.id,
+        status_changed_at=now,
+        status_changed_by_id=principal.user.id,
+    )
+    place_times(group, session_type, start)
+    record_event(group, action="created", actor_id=principal.user.id, from_status=None)
+    with conflicts_as_slot_taken(session):
+        session.add(group)
+    return group
+
+
+def _open_group(session: Session, group_id: uuid.UUID, *, now: datetime) -> Appointment:
+    """The group session, locked so that seat counting is serialized."""
+    group = session.scalar(
+        select(Appointment)
+        .where(Appointment.id == group_id, Appointment.kind == AppointmentKind.GROUP)
+        .with_for_update()
+    )
+    if group is None:
+        raise AppointmentNotFound("No group session with this id.")
+    if group.status is not AppointmentStatus.BOOKED or group.starts_at <= now:
+        raise InvalidTransition("This group session is not open for enrollment.")
+    return group
+
+
+def _seats_taken(session: Session, group_id: uuid.UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                GroupEnrollment.appointment_id == group_id,
+                GroupEnrollment.status == EnrollmentStatus.ENROLLED,
+            )
+        )
+        or 0
+    )
+
+
+@unit_of_work
+def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
+    """Take a seat, or a place on the waitlist when the group is full."""
+    now = utcnow()
+    client = client_profile_of(session, principal)
+    group = _open_group(session, group_id, now=now)
+    if any(
+        e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
+        for e in group.enrollments
+    ):
+        raise SlotTaken("You are already enrolled or waitlisted in this group.")
+    check_license(get_therapist(session, group.therapist_id), client, group.starts_at)
+    check_client_free(session, client=client, start=group.starts_at, end=group.ends_at, now=now)
+    full = _seats_taken(session, group.id) >= group.capacity
+    enrollment = GroupEnrollment(
+        appointment_id=group.id,
+        client_id=client.id,
+        queued_at=now,
+        status=EnrollmentStatus.WAITLISTED if full else EnrollmentStatus.ENROLLED,
+        seated_at=None if full else now,
+    )
+    session.add(enrollment)
+    if not full:
+        appointment_changed(session, group, "booked", client_ids=[str(client.id)])
+    return enrollment
+
+
+@unit_of_work
+def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
+    """Give up a seat or waitlist place; the first on the waitlist takes a freed seat."""
+    now = utcnow()
+    client = client_profile_of(session, principal)
+    group = _open_group(session, group_id, now=now)
+    mine = next(
+        (
+            e
+            for e in group.enrollments
+            if e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
+        ),
+        None,
+    )
+    if mine is None:
+        raise AppointmentNotFound("You are not enrolled in this group session.")
+    freed_seat = mine.status is EnrollmentStatus.ENROLLED
+    mine.status, mine.left_at = EnrollmentStatus.LEFT, now
+    session.flush()
+    if freed_seat and _seats_taken(session, group.id) < group.capacity:
+        waiting = session.scalar(
+            select(GroupEnrollment)
+            .where(
+                GroupEnrollment.appointment_id == group.id,
+                GroupEnrollment.status == EnrollmentStatus.WAITLISTED,
+            )
+            .order_by(GroupEnrollment.queued_at, GroupEnrollment.id)
+            .limit(1)
+        )
+        if waiting is not None:
+            waiting.status, waiting.seated_at = EnrollmentStatus.ENROLLED, now
+            appointment_changed(session, group, "booked", client_ids=[str(waiting.client_id)])
+    if freed_seat:
+        appointment_changed(session, group, "cancelled", client_ids=[str(client.id)])
+    return mine
+
+
+def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
+    """Enrolled and waitlisted clients in order (for the host and the clinic)."""
+    ordered = sorted(group.enrollments, key=lambda e: (e.queued_at, str(e.id)))
+    return {
+        "enrolled": [e for e in ordered if e.status is EnrollmentStatus.ENROLLED],
+        "waitlisted": [e for e in ordered if e.status is EnrollmentStatus.WAITLISTED],
+    }
+
+
+def group_details(session: Session, *, principal: Principal, group_id: uuid.UUID) -> dict:
+    """A group session with counts; the host and clinic also get the roster, clients their seat."""
+    group = session.scalar(
+        select(Appointment).where(
+            Appointment.id == group_id, Appointment.kind == AppointmentKind.GROUP
+        )
+    )
+    if group is None:
+        raise AppointmentNotFound("No group session with this id.")
+    roster = group_roster(group)
+    details: dict = {
+        "group": group,
+        "seats_taken": len(roster["enrolled"]),
+        "waitlist_length": len(roster["waitlisted"]),
+        "roster": None,
+    }
+    therapist = get_therapist(session, group.therapist_id)
+    if may_manage(principal, therapist):
+        details["roster"] = roster
+    else:
+        client = client_profile_of(session, principal)
+        details["roster"] = {
+            status: [e for e in entries if e.client_id == client.id]
+            for status, entries in roster.items()
+        }
+    return details

@@ -1,0 +1,52 @@
+"""Schemas of the scheduling endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.web.fields import trimmed
+
+
+class SessionTypeSchema(Schema):
+    """A kind of session and how it is placed."""
+
+    id = fields.UUID(dump_only=True)
+    therapist_id = fields.UUID(dump_only=True, allow_none=True)
+    name = trimmed(80, required=True)
+    duration_minutes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=10, max=480)
+    )
+    buffer_before_minutes = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(min=0, max=240)
+    )
+    buffer_after_minutes = fields.Integer(
+        strict=True, load_default=10, validate=validate.Range(min=0, max=240)
+    )
+    min_notice_minutes = fields.Integer(
+        strict=True, load_default=24 * 60, validate=validate.Range(min=0, max=60 * 24 * 30)
+    )
+    horizon_days = fields.Integer(
+        strict=True, load_default=60, validate=validate.Range(min=1, max=365)
+    )
+    slot_step_minutes = fields.Integer(
+        strict=True, load_default=60, validate=validate.Range(min=5, max=480)
+    )
+    format = fields.String(load_default="video", validate=validate.OneOf(["video", "phone"]))
+    requires_approval = fields.Boolean(load_default=False)
+    is_group = fields.Boolean(load_default=False)
+    capacity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
+    active = fields.Boolean(load_default=True)
+
+
+class SessionTypeUpdateSchema(SessionTypeSchema):
+    """Changes to a session type (every field optional; load with partial=True)."""
+
+
+class PolicySchema(Schema):
+    """A clinic's booking policy."""
+
+    cancellation_window_minutes = fields.Integer(
+        strict=True, validate=validate.Range(min=0, max=60 * 24 * 14)
+    )
+    hold_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=120))
+    max_active_holds = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
