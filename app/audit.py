@@ -28,8 +28,8 @@ class AuditEvent(UUIDPrimaryKey, Base):
 
 
 def record_phi_access(
-    session: Session,
     *,
+    session: Session,
     actor_id: uuid.UUID | None,
     action: str,
     resource_type: str,

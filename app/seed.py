@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +26,13 @@ from app.identity.models import Role, User
 from app.identity.passwords import check_password_rules
 from app.identity.security import Security
 from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, LANGUAGES, MODALITIES
+
+
+class MoreDemoData(Protocol):
+    """Another package's demo data, added in the same transaction."""
+
+    def __call__(self, *, session: Session) -> object: ...
+
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo password
 SEED = 2026
@@ -329,7 +335,7 @@ def _add_therapists(
 
 
 def seed_demo_data(
-    *, session: Session, security: Security, also: Callable[[Session], object] | None = None
+    *, session: Session, security: Security, also: MoreDemoData | None = None
 ) -> SeedResult:
     """Create the demo data in one transaction, unless it is already there."""
     first_slug = slugify(CLINICS[0][0])
@@ -346,7 +352,7 @@ def _create_demo_data(
     session: Session,
     security: Security,
     password_hash: str,
-    also: Callable[[Session], object] | None,
+    also: MoreDemoData | None,
 ) -> None:
     clinics: dict[str, Clinic] = {}
     for name, timezone, sub, states in CLINICS:
@@ -370,7 +376,7 @@ def _create_demo_data(
             timezone=STATES[state][0],
         )
         session.add(client)
-    bump_directory_revision(session)
+    bump_directory_revision(session=session)
     if also is not None:
         session.flush()
-        also(session)  # other packages' demo data, in the same transaction
+        also(session=session)  # other packages' demo data, in the same transaction

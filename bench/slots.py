@@ -112,7 +112,7 @@ def main() -> None:
 
     count = len(
         list_slots(
-            session,
+            session=session,
             therapist_id=therapist.id,
             session_type_id=session_type.id,
             start=start,
@@ -125,7 +125,7 @@ def main() -> None:
         "30 days of slots, one therapist (service, with queries)",
         300,
         lambda: list_slots(
-            session,
+            session=session,
             therapist_id=therapist.id,
             session_type_id=session_type.id,
             start=start,
@@ -133,10 +133,12 @@ def main() -> None:
             now=now,
         ),
     )
-    availability = availabilities(session, [therapist], start=start.date(), end=end.date())[
+    availability = availabilities([therapist], session=session, start=start.date(), end=end.date())[
         therapist.id
     ]
-    busy = busy_intervals(session, [therapist.id], start=start, end=end, now=now)[therapist.id]
+    busy = busy_intervals([therapist.id], session=session, start=start, end=end, now=now)[
+        therapist.id
+    ]
     policy = slot_policy(session_type)
     measure(
         "30 days of slots, one therapist (pure engine)",
@@ -158,8 +160,8 @@ def main() -> None:
         "next 3 slots for 500 therapists over 14 days",
         30,
         lambda: next_free_slots(
-            session,
             therapists,
+            session=session,
             start=start,
             end=start + timedelta(days=14),
             per_therapist=3,

@@ -40,7 +40,7 @@ class Intakes(MethodView):
     def post(self, answers: dict[str, Any]) -> Any:
         """Submit an intake; a high-risk answer returns crisis resources at once."""
         return intakes.submit_intake(
-            db.session, principal=current_principal(), answers=answers, **_adapters()
+            session=db.session, principal=current_principal(), answers=answers, **_adapters()
         )
 
 
@@ -52,7 +52,7 @@ class IntakeById(MethodView):
     def get(self, intake_id: uuid.UUID) -> Any:
         """Show one of your intakes with its scores."""
         return intakes.read_intake(
-            db.session, principal=current_principal(), intake_id=intake_id, **_adapters()
+            session=db.session, principal=current_principal(), intake_id=intake_id, **_adapters()
         )
 
 
@@ -65,7 +65,7 @@ class Matches(MethodView):
     def get(self, query: dict[str, Any], intake_id: uuid.UUID) -> Any:
         """Ranked, explained therapists who fit and have open times (declined ones excluded)."""
         return service.find_matches(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             intake_id=intake_id,
             limit=query["limit"],
@@ -83,7 +83,7 @@ class Declines(MethodView):
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Decline a suggested therapist; ask for matches again to get others."""
         feedback.decline_match(
-            db.session, principal=current_principal(), intake_id=intake_id, **data
+            session=db.session, principal=current_principal(), intake_id=intake_id, **data
         )
 
 
@@ -96,7 +96,7 @@ class Outcomes(MethodView):
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
         """Record how a match went (therapist or their clinic); used to learn better weights."""
         feedback.record_outcome(
-            db.session, principal=current_principal(), intake_id=intake_id, **data
+            session=db.session, principal=current_principal(), intake_id=intake_id, **data
         )
 
 

@@ -21,7 +21,7 @@ WEEK_SHAPES = (
 )
 
 
-def add_demo_schedules(session: Session, *, seed: int = 2026) -> int:
+def add_demo_schedules(*, session: Session, seed: int = 2026) -> int:
     """Give every clinic a default session type and every therapist weekly hours (no commit)."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not security)
     for clinic in session.scalars(select(Clinic)):

@@ -97,7 +97,7 @@ def make_therapist(
             )
         )
     session.add(profile)
-    bump_directory_revision(session)
+    bump_directory_revision(session=session)
     session.commit()
     return profile
 

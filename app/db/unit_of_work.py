@@ -58,13 +58,13 @@ def unit_of_work(use_case: Callable[P, T]) -> Callable[P, T]:
         session = kwargs["session"]
         if not isinstance(session, Session):
             raise TypeError(f"{use_case.__qualname__} needs a keyword-only session")
-        return run_in_transaction(session, lambda: use_case(*args, **kwargs))
+        return run_in_transaction(lambda: use_case(*args, **kwargs), session=session)
 
     return run
 
 
 def run_in_transaction(
-    session: Session, work: Callable[[], T], *, attempts: int = MAX_ATTEMPTS
+    work: Callable[[], T], *, session: Session, attempts: int = MAX_ATTEMPTS
 ) -> T:
     """Run `work` in one write transaction; retry it on serialization failures and deadlocks."""
     if session.info.get(_ACTIVE):

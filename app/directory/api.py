@@ -60,7 +60,7 @@ class Clinics(MethodView):
     @clinics_blp.response(200, ClinicSchema(many=True))
     def get(self) -> list[Any]:
         """List clinics."""
-        return clinics.list_clinics(db.session)
+        return clinics.list_clinics(session=db.session)
 
 
 @clinics_blp.route("/<uuid:clinic_id>")
@@ -69,7 +69,7 @@ class ClinicById(MethodView):
     @documents_errors(clinics_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """Show a clinic."""
-        return clinics.get_clinic(db.session, clinic_id)
+        return clinics.get_clinic(clinic_id, session=db.session)
 
     @auth_required(clinics_blp, Role.ADMIN)
     @clinics_blp.arguments(ClinicUpdateSchema)
@@ -78,7 +78,7 @@ class ClinicById(MethodView):
     def patch(self, changes: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Edit your clinic (admin)."""
         return clinics.update_clinic(
-            db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
+            session=db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
         )
 
 
@@ -91,7 +91,11 @@ class ClinicAdmins(MethodView):
     def post(self, data: dict[str, Any], clinic_id: uuid.UUID) -> dict[str, Any]:
         """Create another admin for your clinic; returns their one-time setup token."""
         user, token, expires_at = clinics.create_clinic_admin(
-            db.session, security(), principal=current_principal(), clinic_id=clinic_id, **data
+            session=db.session,
+            security=security(),
+            principal=current_principal(),
+            clinic_id=clinic_id,
+            **data,
         )
         return {"user": user, "setup_token": token, "setup_token_expires_at": expires_at}
 
@@ -104,8 +108,8 @@ class Therapists(MethodView):
         """Search the public directory of therapists."""
         page, page_size = query.pop("page"), query.pop("page_size")
         return search_therapists(
-            db.session,
             TherapistFilters(**query),
+            session=db.session,
             page=page,
             page_size=page_size,
             today=utcnow().date(),
@@ -119,7 +123,11 @@ class Therapists(MethodView):
         """Create a therapist in your clinic (admin); returns their one-time setup token."""
         email = data.pop("email")
         therapist, token, expires_at = therapists.create_therapist(
-            db.session, security(), principal=current_principal(), email=email, profile=data
+            session=db.session,
+            security=security(),
+            principal=current_principal(),
+            email=email,
+            profile=data,
         )
         return {"therapist": therapist, "setup_token": token, "setup_token_expires_at": expires_at}
 
@@ -130,7 +138,7 @@ class TherapistById(MethodView):
     @documents_errors(therapists_blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """Show a therapist's public profile."""
-        return therapists.get_therapist(db.session, therapist_id)
+        return therapists.get_therapist(therapist_id, session=db.session)
 
     @auth_required(therapists_blp, Role.THERAPIST, Role.ADMIN)
     @therapists_blp.arguments(TherapistWritableSchema)
@@ -139,7 +147,10 @@ class TherapistById(MethodView):
     def patch(self, changes: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Edit a profile: your own (therapist) or one in your clinic (admin)."""
         return therapists.update_therapist(
-            db.session, principal=current_principal(), therapist_id=therapist_id, changes=changes
+            session=db.session,
+            principal=current_principal(),
+            therapist_id=therapist_id,
+            changes=changes,
         )
 
     @auth_required(therapists_blp, Role.ADMIN)
@@ -148,7 +159,7 @@ class TherapistById(MethodView):
     def delete(self, therapist_id: uuid.UUID) -> None:
         """Deactivate a therapist of your clinic (admin)."""
         therapists.deactivate_therapist(
-            db.session, principal=current_principal(), therapist_id=therapist_id
+            session=db.session, principal=current_principal(), therapist_id=therapist_id
         )
 
 
@@ -158,7 +169,7 @@ class Me(MethodView):
     @me_blp.response(200, MeSchema)
     def get(self) -> dict[str, Any]:
         """Show your account and profile."""
-        return clients.own_account(db.session, principal=current_principal())
+        return clients.own_account(session=db.session, principal=current_principal())
 
     @auth_required(me_blp, Role.CLIENT)
     @me_blp.arguments(ClientProfileSchema)
@@ -166,11 +177,11 @@ class Me(MethodView):
     def patch(self, changes: dict[str, Any]) -> Any:
         """Edit your client profile."""
         return clients.update_client_profile(
-            db.session, principal=current_principal(), changes=changes
+            session=db.session, principal=current_principal(), changes=changes
         )
 
     @auth_required(me_blp, Role.CLIENT)
     @me_blp.response(204)
     def delete(self) -> None:
         """Delete your client account and its personal data."""
-        clients.delete_client_account(db.session, principal=current_principal())
+        clients.delete_client_account(session=db.session, principal=current_principal())

@@ -91,7 +91,7 @@ def own_client_profile(*, session: Session, principal: Principal) -> ClientProfi
     if profile is None:
         return None
     record_phi_access(
-        session,
+        session=session,
         actor_id=principal.user.id,
         action="read",
         resource_type="client_profile",
@@ -112,7 +112,7 @@ def update_client_profile(
     for name, value in changes.items():
         setattr(profile, name, value)
     record_phi_access(
-        session,
+        session=session,
         actor_id=principal.user.id,
         action="update",
         resource_type="client_profile",
@@ -133,12 +133,12 @@ def delete_client_account(*, session: Session, principal: Principal) -> None:
     revoke_all_sessions(session=session, user=user, reason="account_deleted")
 
 
-def own_account(session: Session, *, principal: Principal) -> dict[str, Any]:
+def own_account(*, session: Session, principal: Principal) -> dict[str, Any]:
     """Return the caller's account with their client or therapist profile."""
     user = principal.user
     overview: dict[str, Any] = {"user": user, "client_profile": None, "therapist_profile": None}
     if user.role is Role.CLIENT:
-        overview["client_profile"] = own_client_profile(session, principal=principal)
+        overview["client_profile"] = own_client_profile(session=session, principal=principal)
     elif user.role is Role.THERAPIST:
         overview["therapist_profile"] = session.scalars(
             select(TherapistProfile).where(TherapistProfile.user_id == user.id)

@@ -35,12 +35,12 @@ def create_clinic(*, session: Session, name: str, timezone: str) -> Clinic:
     return clinic
 
 
-def list_clinics(session: Session) -> list[Clinic]:
+def list_clinics(*, session: Session) -> list[Clinic]:
     """Return every clinic by name."""
     return list(session.scalars(select(Clinic).order_by(Clinic.name)))
 
 
-def get_clinic(session: Session, clinic_id: uuid.UUID) -> Clinic:
+def get_clinic(clinic_id: uuid.UUID, *, session: Session) -> Clinic:
     """Return a clinic or raise ClinicNotFound."""
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
@@ -48,11 +48,11 @@ def get_clinic(session: Session, clinic_id: uuid.UUID) -> Clinic:
     return clinic
 
 
-def managed_clinic(session: Session, principal: Principal, clinic_id: uuid.UUID) -> Clinic:
+def managed_clinic(principal: Principal, clinic_id: uuid.UUID, *, session: Session) -> Clinic:
     """Return the clinic if the caller administers it; otherwise it does not exist for them."""
     if principal.user.role is not Role.ADMIN or principal.user.clinic_id != clinic_id:
         raise ClinicNotFound("No clinic with this id among those you manage.")
-    return get_clinic(session, clinic_id)
+    return get_clinic(clinic_id, session=session)
 
 
 @unit_of_work
@@ -60,7 +60,7 @@ def update_clinic(
     *, session: Session, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
 ) -> Clinic:
     """Edit the caller's clinic."""
-    clinic = managed_clinic(session, principal, clinic_id)
+    clinic = managed_clinic(principal, clinic_id, session=session)
     for name, value in changes.items():
         setattr(clinic, name, value)
     return clinic
@@ -76,7 +76,7 @@ def create_clinic_admin(
     email: str,
 ) -> tuple[User, str, datetime]:
     """Create another admin of the caller's clinic; return the one-time setup token."""
-    clinic = managed_clinic(session, principal, clinic_id)
+    clinic = managed_clinic(principal, clinic_id, session=session)
     user = new_user(session=session, email=email, role=Role.ADMIN, clinic_id=clinic.id)
     token, expires_at = issue_setup_token(security, user)
     return user, token, expires_at

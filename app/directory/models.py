@@ -181,7 +181,7 @@ class DirectoryRevision(Base):
     token: Mapped[str] = mapped_column(String(32))
 
 
-def bump_directory_revision(session: Session) -> None:
+def bump_directory_revision(*, session: Session) -> None:
     """Record that the directory changed (no commit)."""
     token = uuid.uuid4().hex
     updated = session.execute(
@@ -193,7 +193,7 @@ def bump_directory_revision(session: Session) -> None:
         session.add(DirectoryRevision(id=1, counter=1, token=token))
 
 
-def directory_revision(session: Session) -> str:
+def directory_revision(*, session: Session) -> str:
     """The current directory revision token ("initial" before any change)."""
     token = session.scalar(select(DirectoryRevision.token).where(DirectoryRevision.id == 1))
     return token or "initial"

@@ -50,7 +50,7 @@ class Page:
 
 
 def search_therapists(
-    session: Session, filters: TherapistFilters, *, page: int, page_size: int, today: date
+    filters: TherapistFilters, *, session: Session, page: int, page_size: int, today: date
 ) -> Page:
     """Return therapists matching every filter; a license counts only if unexpired today."""
     query = live_therapists()

@@ -46,7 +46,7 @@ def live_therapists() -> Any:
     )
 
 
-def get_therapist(session: Session, therapist_id: uuid.UUID) -> TherapistProfile:
+def get_therapist(therapist_id: uuid.UUID, *, session: Session) -> TherapistProfile:
     """Return a listed therapist or raise TherapistNotFound."""
     profile = session.scalars(
         live_therapists().where(TherapistProfile.id == therapist_id)
@@ -104,7 +104,7 @@ def create_therapist(
     _apply(therapist, {"bio": "", **profile})
     session.add(therapist)
     token, expires_at = issue_setup_token(security, user)
-    bump_directory_revision(session)
+    bump_directory_revision(session=session)
     return therapist, token, expires_at
 
 
@@ -121,7 +121,7 @@ def update_therapist(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, changes: dict[str, Any]
 ) -> TherapistProfile:
     """Edit a profile: the therapist their own, an admin those of their clinic."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     if not may_manage(principal, therapist):
         raise ProfileNotEditable("You may not edit this therapist's profile.")
     if principal.role is not Role.ADMIN:
@@ -134,7 +134,7 @@ def update_therapist(
     if "licenses" in changes:
         _check_licenses_unique(changes["licenses"])
     _apply(therapist, changes)
-    bump_directory_revision(session)
+    bump_directory_revision(session=session)
     return therapist
 
 
@@ -143,20 +143,20 @@ def deactivate_therapist(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID
 ) -> None:
     """Remove a therapist of the admin's clinic from the directory and end their sessions."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     if not may_manage(principal, therapist):
         raise ProfileNotEditable("Only an admin of the therapist's clinic may deactivate them.")
     therapist.accepting_new_clients = False
     therapist.user.deleted_at = utcnow()
     revoke_all_sessions(session=session, user=therapist.user, reason="account_deactivated")
-    bump_directory_revision(session)
+    bump_directory_revision(session=session)
 
 
 def managed_therapist(
-    session: Session, principal: Principal, therapist_id: uuid.UUID
+    principal: Principal, therapist_id: uuid.UUID, *, session: Session
 ) -> TherapistProfile:
     """Return the therapist if the caller manages them (themself or their clinic's admin)."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     if not may_manage(principal, therapist):
         raise ProfileNotEditable("Only the therapist or an admin of their clinic may do this.")
     return therapist

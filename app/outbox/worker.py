@@ -73,7 +73,7 @@ class Worker:
     def claim(self, now: datetime) -> list[uuid.UUID]:
         """Lease a batch of due messages to this worker."""
         with self.sessions() as session:
-            return run_in_transaction(session, lambda: self._lease(session, now))
+            return run_in_transaction(lambda: self._lease(session, now), session=session)
 
     def run_due_jobs(self, now: datetime) -> int:
         """Run each periodic job whose interval has passed; a failing job never stops the rest."""
@@ -110,11 +110,11 @@ class Worker:
     def _handle(self, message_id: uuid.UUID, now: datetime) -> None:
         with self.sessions() as session:
             try:
-                run_in_transaction(session, lambda: self._deliver(session, message_id))
+                run_in_transaction(lambda: self._deliver(session, message_id), session=session)
             except Exception as error:  # any failure is retried, then dead-lettered
                 failure = error
                 run_in_transaction(
-                    session, lambda: self._record_failure(session, message_id, failure, now)
+                    lambda: self._record_failure(session, message_id, failure, now), session=session
                 )
 
     def _deliver(self, session: Session, message_id: uuid.UUID) -> None:

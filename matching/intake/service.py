@@ -43,7 +43,7 @@ def submit_intake(
     answers: dict[str, Any],
 ) -> IntakeView:
     """Score and store an intake; a high-risk one also queues an urgent alert."""
-    client = client_profile_of(session, principal)
+    client = client_profile_of(principal, session=session)
     try:
         screening = screen(answers["phq9"], answers["gad7"], reports_risk=answers["reports_risk"])
     except ValueError as exc:
@@ -77,7 +77,7 @@ def submit_intake(
     return IntakeView(intake, free_text, resources)
 
 
-def own_intake(session: Session, principal: Principal, intake_id: uuid.UUID) -> Intake:
+def own_intake(principal: Principal, intake_id: uuid.UUID, *, session: Session) -> Intake:
     """The caller's intake, or IntakeNotFound (also for other people's)."""
     if principal.role is not Role.CLIENT:
         raise IntakeNotFound("No intake with this id.")
@@ -101,9 +101,9 @@ def read_intake(
     crisis: CrisisDirectory,
 ) -> IntakeView:
     """The caller's own intake with its free text decrypted (audit-logged)."""
-    intake = own_intake(session, principal, intake_id)
+    intake = own_intake(principal, intake_id, session=session)
     record_phi_access(
-        session,
+        session=session,
         actor_id=principal.user.id,
         action="read",
         resource_type="intake",

@@ -30,8 +30,8 @@ def decline_match(
     reason: str | None,
 ) -> MatchDecline:
     """Turn a therapist down for this intake; later match lists leave them out."""
-    intake = own_intake(session, principal, intake_id)
-    get_therapist(session, therapist_id)
+    intake = own_intake(principal, intake_id, session=session)
+    get_therapist(therapist_id, session=session)
     existing = session.scalar(
         select(MatchDecline).where(
             MatchDecline.intake_id == intake.id, MatchDecline.therapist_id == therapist_id
@@ -61,7 +61,7 @@ def record_outcome(
     recorded_at: datetime | None = None,
 ) -> MatchOutcome:
     """The therapist (or their clinic) records how a match went; one row per pair, updated."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     if principal.role is Role.CLIENT or not may_manage(principal, therapist):
         raise PermissionDenied("Only the therapist or their clinic records outcomes.")
     if session.get(Intake, intake_id) is None:

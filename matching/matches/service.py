@@ -75,7 +75,7 @@ def _no_match(relaxations: list[Relaxation], feasible_count: int, no_open: int) 
     }
 
 
-def current_weights(session: Session) -> tuple[str, dict[str, float]]:
+def current_weights(*, session: Session) -> tuple[str, dict[str, float]]:
     """The newest trained weights, or the documented defaults."""
     model = session.scalar(select(RankerModel).order_by(RankerModel.created_at.desc()).limit(1))
     if model is None:
@@ -133,7 +133,7 @@ def find_matches(
     cipher: FieldCipher,
 ) -> MatchList:
     """Rank therapists for the caller's intake, with reasons and their next open times."""
-    intake = own_intake(session, principal, intake_id)
+    intake = own_intake(principal, intake_id, session=session)
     client = session.get_one(ClientProfile, intake.client_id)
     now = utcnow()
     window_end = now + timedelta(days=window_days)
@@ -145,14 +145,14 @@ def find_matches(
     needs, wishes = needs_and_wishes(intake, client, through=window_end.date(), declined=declined)
     if intake.free_text_encrypted:
         wishes = replace(wishes, text=cipher.decrypt(intake.free_text_encrypted))
-    version, weights = current_weights(session)
+    version, weights = current_weights(session=session)
 
     def open_times(rows: list[int]) -> dict[int, list[datetime]]:
         ids = [catalog.ids[r] for r in rows]
         profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
         slots = next_free_slots(
-            session,
             list(profiles),
+            session=session,
             start=now,
             end=window_end,
             per_therapist=OPENINGS_PER_THERAPIST,
@@ -164,7 +164,7 @@ def find_matches(
         catalog,
         needs,
         wishes,
-        active=active_clients(session, catalog),
+        active=active_clients(catalog, session=session),
         effectiveness=catalog_cache.effectiveness(session, catalog),
         weights=weights,
         limit=limit,

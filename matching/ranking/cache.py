@@ -32,14 +32,14 @@ class CatalogCache:
     def catalog(self, session: Session) -> Catalog:
         """The catalog for the session's database, rebuilt if the directory changed."""
         key = str(session.get_bind().engine.url)
-        version = directory_revision(session)
+        version = directory_revision(session=session)
         cached = self._catalogs.get(key)
         if cached is not None and cached.version == version:
             return cached
         with self._lock:
             cached = self._catalogs.get(key)
             if cached is None or cached.version != version:
-                cached = build_catalog(load_records(session), version=version)
+                cached = build_catalog(load_records(session=session), version=version)
                 self._catalogs[key] = cached
                 self.builds += 1
         return cached
@@ -69,7 +69,7 @@ class CatalogCache:
         return table
 
 
-def load_records(session: Session) -> list[TherapistRecord]:
+def load_records(*, session: Session) -> list[TherapistRecord]:
     """Every listed therapist as a plain record (three queries)."""
     profiles = session.scalars(
         live_therapists().options(selectinload(TherapistProfile.licenses))
@@ -104,7 +104,7 @@ def load_records(session: Session) -> list[TherapistRecord]:
     ]
 
 
-def active_clients(session: Session, catalog: Catalog) -> np.ndarray:
+def active_clients(catalog: Catalog, *, session: Session) -> np.ndarray:
     """Distinct clients per therapist with a session in the last 90 days or booked ahead."""
     counts = np.zeros(len(catalog))
     since = utcnow() - ACTIVE_CLIENT_LOOKBACK

@@ -16,7 +16,7 @@ from scheduling.exceptions import AppointmentNotFound
 
 
 def client_profile_of(
-    session: Session, principal: Principal, *, lock: bool = False
+    principal: Principal, *, session: Session, lock: bool = False
 ) -> ClientProfile:
     """The caller's client profile (locked for the transaction when asked)."""
     if principal.role is not Role.CLIENT:
@@ -30,7 +30,7 @@ def client_profile_of(
     return profile
 
 
-def therapist_profile_of(session: Session, principal: Principal) -> TherapistProfile | None:
+def therapist_profile_of(principal: Principal, *, session: Session) -> TherapistProfile | None:
     """The caller's therapist profile, if they are a therapist."""
     if principal.role is not Role.THERAPIST:
         return None
@@ -39,14 +39,14 @@ def therapist_profile_of(session: Session, principal: Principal) -> TherapistPro
     )
 
 
-def visible_to(session: Session, principal: Principal) -> Select[tuple[Appointment]]:
+def visible_to(principal: Principal, *, session: Session) -> Select[tuple[Appointment]]:
     """A select of the appointments the caller may see."""
     query = select(Appointment)
     user = principal.user
     if principal.role is Role.ADMIN:
         return query.where(Appointment.clinic_id == user.clinic_id)
     if principal.role is Role.THERAPIST:
-        therapist = therapist_profile_of(session, principal)
+        therapist = therapist_profile_of(principal, session=session)
         return query.where(Appointment.therapist_id == (therapist.id if therapist else None))
     client = session.scalar(select(ClientProfile.id).where(ClientProfile.user_id == user.id))
     enrolled = exists().where(
@@ -58,10 +58,10 @@ def visible_to(session: Session, principal: Principal) -> Select[tuple[Appointme
 
 
 def visible_appointment(
-    session: Session, principal: Principal, appointment_id: uuid.UUID, *, lock: bool = False
+    principal: Principal, appointment_id: uuid.UUID, *, session: Session, lock: bool = False
 ) -> Appointment:
     """The appointment if the caller may see it; otherwise it does not exist for them."""
-    query = visible_to(session, principal).where(Appointment.id == appointment_id)
+    query = visible_to(principal, session=session).where(Appointment.id == appointment_id)
     if lock:
         query = query.with_for_update(of=Appointment)
     appointment = session.scalar(query)

@@ -12,7 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
-from scheduling.appointments import booking, lifecycle, series
+from scheduling.appointments import booking, lifecycle, queries, series
 from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.appointments.schemas import (
@@ -47,15 +47,15 @@ class Appointments(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Book a listed slot, or hold it while paying (client)."""
-        return booking.book(db.session, principal=current_principal(), **data)
+        return booking.book(session=db.session, principal=current_principal(), **data)
 
     @auth_required(blp)
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentSchema(many=True))
     def get(self, query: dict[str, Any]) -> Any:
         """List your appointments (admins: their clinic's), soonest first."""
-        return lifecycle.list_appointments(
-            db.session,
+        return queries.list_appointments(
+            session=db.session,
             principal=current_principal(),
             start=query.get("start"),
             end=query.get("end"),
@@ -70,7 +70,7 @@ class AppointmentById(MethodView):
     @documents_errors(blp, 404)
     def get(self, appointment_id: uuid.UUID) -> Any:
         """Show one of your appointments with its history."""
-        return visible_appointment(db.session, current_principal(), appointment_id)
+        return visible_appointment(current_principal(), appointment_id, session=db.session)
 
 
 @blp.route("/<uuid:appointment_id>/confirm")
@@ -81,7 +81,7 @@ class Confirm(MethodView):
     def post(self, appointment_id: uuid.UUID) -> Any:
         """Confirm your hold (client) or approve a request (therapist, admin)."""
         return booking.confirm(
-            db.session, principal=current_principal(), appointment_id=appointment_id
+            session=db.session, principal=current_principal(), appointment_id=appointment_id
         )
 
 
@@ -94,7 +94,7 @@ class Decline(MethodView):
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Decline a request awaiting approval."""
         return booking.decline(
-            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+            session=db.session, principal=current_principal(), appointment_id=appointment_id, **data
         )
 
 
@@ -107,7 +107,7 @@ class Reschedule(MethodView):
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Move the appointment to another listed slot (same id; the old time frees)."""
         return booking.reschedule(
-            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+            session=db.session, principal=current_principal(), appointment_id=appointment_id, **data
         )
 
 
@@ -120,7 +120,7 @@ class Cancel(MethodView):
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Cancel this appointment, or it and the rest of its series; returns what was cancelled."""
         return lifecycle.cancel(
-            db.session, principal=current_principal(), appointment_id=appointment_id, **data
+            session=db.session, principal=current_principal(), appointment_id=appointment_id, **data
         )
 
 
@@ -131,7 +131,7 @@ def _outcome_view(outcome: AppointmentStatus, summary: str) -> type[MethodView]:
         @documents_errors(blp, 404, 409)
         def post(self, appointment_id: uuid.UUID) -> Any:
             return lifecycle.record_outcome(
-                db.session,
+                session=db.session,
                 principal=current_principal(),
                 appointment_id=appointment_id,
                 outcome=outcome,
@@ -158,4 +158,4 @@ class Series(MethodView):
     @documents_errors(series_blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Book a weekly or fortnightly series: all or nothing, or skipping conflicts."""
-        return series.book_series(db.session, principal=current_principal(), **data)
+        return series.book_series(session=db.session, principal=current_principal(), **data)

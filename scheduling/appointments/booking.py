@@ -38,8 +38,8 @@ from scheduling.session_types.service import clinic_policy, offered_session_type
 
 
 def validate_booking(
-    session: Session,
     *,
+    session: Session,
     client: ClientProfile,
     therapist_id: uuid.UUID,
     session_type: SessionType | uuid.UUID,
@@ -48,19 +48,24 @@ def validate_booking(
     ignore: uuid.UUID | None = None,
 ) -> SessionType:
     """Every rule a one-to-one booking must pass; returns the session type."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     if not isinstance(session_type, SessionType):
-        session_type = offered_session_type(session, therapist, session_type)
+        session_type = offered_session_type(therapist, session_type, session=session)
     if session_type.is_group:
         raise NotBookable("Group sessions are joined by enrolling, not booked.")
-    check_accepting(session, therapist, client)
+    check_accepting(therapist, client, session=session)
     check_license(therapist, client, start)
-    expire_stale_holds(session, therapist_id=therapist.id, client_id=client.id, now=now)
+    expire_stale_holds(session=session, therapist_id=therapist.id, client_id=client.id, now=now)
     check_slot(
-        session, therapist=therapist, session_type=session_type, start=start, now=now, ignore=ignore
+        session=session,
+        therapist=therapist,
+        session_type=session_type,
+        start=start,
+        now=now,
+        ignore=ignore,
     )
     end = start + timedelta(minutes=session_type.duration_minutes)
-    check_client_free(session, client=client, start=start, end=end, now=now, ignore=ignore)
+    check_client_free(session=session, client=client, start=start, end=end, now=now, ignore=ignore)
     return session_type
 
 
@@ -126,17 +131,17 @@ def book(
 ) -> Appointment:
     """Book a listed slot for the calling client, or hold it while they pay."""
     now = utcnow()
-    client = client_profile_of(session, principal, lock=True)
-    therapist = get_therapist(session, therapist_id)
+    client = client_profile_of(principal, session=session, lock=True)
+    therapist = get_therapist(therapist_id, session=session)
     session_type = validate_booking(
-        session,
+        session=session,
         client=client,
         therapist_id=therapist_id,
         session_type=session_type_id,
         start=start,
         now=now,
     )
-    policy = clinic_policy(session, therapist.clinic_id)
+    policy = clinic_policy(therapist.clinic_id, session=session)
     if hold:
         active_holds = session.scalar(
             select(func.count()).where(
@@ -162,10 +167,10 @@ def book(
         now=now,
         hold_minutes=policy.hold_minutes,
     )
-    with conflicts_as_slot_taken(session):
+    with conflicts_as_slot_taken(session=session):
         session.add(appointment)
     if appointment.status is AppointmentStatus.BOOKED:
-        appointment_changed(session, appointment, "booked")
+        appointment_changed(appointment, "booked", session=session)
     return appointment
 
 
@@ -194,7 +199,7 @@ def set_status(
 def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID) -> Appointment:
     """The client confirms their hold; the therapist (or admin) approves a request."""
     now = utcnow()
-    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
     if appointment.status is not AppointmentStatus.PENDING:
         raise InvalidTransition(
             f"Only pending appointments can be confirmed (this one is {appointment.status.value})."
@@ -227,8 +232,8 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
             raise InvalidTransition("This request waits for the therapist's approval.")
         if appointment.starts_at <= now:
             raise InvalidTransition("The requested time has passed; it cannot be approved.")
-        check_still_free(session, appointment, now=now)
-        with conflicts_as_slot_taken(session):
+        check_still_free(appointment, session=session, now=now)
+        with conflicts_as_slot_taken(session=session):
             set_status(
                 appointment,
                 AppointmentStatus.BOOKED,
@@ -237,7 +242,7 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
                 action="approved",
             )
     if appointment.status is AppointmentStatus.BOOKED:
-        appointment_changed(session, appointment, "booked")
+        appointment_changed(appointment, "booked", session=session)
     return appointment
 
 
@@ -247,7 +252,7 @@ def decline(
 ) -> Appointment:
     """The therapist (or admin) declines a request awaiting approval."""
     now = utcnow()
-    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
     if principal.role is Role.CLIENT or appointment.pending_reason is not PendingReason.APPROVAL:
         raise InvalidTransition(
             "Only a request awaiting approval can be declined, by the therapist or clinic."
@@ -271,7 +276,7 @@ def reschedule(
 ) -> Appointment:
     """Move an appointment to another listed slot, keeping its id and history, atomically."""
     now = utcnow()
-    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
     if appointment.kind is AppointmentKind.GROUP or appointment.status not in (
         AppointmentStatus.BOOKED,
         AppointmentStatus.PENDING,
@@ -281,7 +286,7 @@ def reschedule(
         raise InvalidTransition("The session has already started.")
     client = session.get_one(ClientProfile, appointment.client_id)
     session_type = validate_booking(
-        session,
+        session=session,
         client=client,
         therapist_id=appointment.therapist_id,
         session_type=session.get_one(SessionType, appointment.session_type_id),
@@ -289,7 +294,7 @@ def reschedule(
         now=now,
         ignore=appointment.id,
     )
-    with conflicts_as_slot_taken(session):
+    with conflicts_as_slot_taken(session=session):
         place_times(appointment, session_type, start)
         record_event(
             appointment,
@@ -298,5 +303,5 @@ def reschedule(
             from_status=appointment.status,
         )
     if appointment.status is AppointmentStatus.BOOKED:
-        appointment_changed(session, appointment, "rescheduled")
+        appointment_changed(appointment, "rescheduled", session=session)
     return appointment

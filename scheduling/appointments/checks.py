@@ -39,7 +39,9 @@ def check_license(therapist: TherapistProfile, client: ClientProfile, start: dat
         )
 
 
-def check_accepting(session: Session, therapist: TherapistProfile, client: ClientProfile) -> None:
+def check_accepting(
+    therapist: TherapistProfile, client: ClientProfile, *, session: Session
+) -> None:
     """A therapist who takes no new clients still sees the clients they already have."""
     if therapist.accepting_new_clients:
         return
@@ -57,8 +59,8 @@ def check_accepting(session: Session, therapist: TherapistProfile, client: Clien
 
 
 def check_slot(
-    session: Session,
     *,
+    session: Session,
     therapist: TherapistProfile,
     session_type: SessionType,
     start: datetime,
@@ -67,12 +69,12 @@ def check_slot(
 ) -> None:
     """The start must be one the slot engine lists; say why when it is not."""
     policy = slot_policy(session_type)
-    availability = availabilities(session, [therapist], start=start.date(), end=start.date())[
-        therapist.id
-    ]
+    availability = availabilities(
+        [therapist], session=session, start=start.date(), end=start.date()
+    )[therapist.id]
     busy = busy_intervals(
-        session,
         [therapist.id],
+        session=session,
         start=start,
         end=start + policy.duration,
         now=now,
@@ -99,11 +101,11 @@ def check_slot(
     )
 
 
-def check_still_free(session: Session, appointment: Appointment, *, now: datetime) -> None:
+def check_still_free(appointment: Appointment, *, session: Session, now: datetime) -> None:
     """Nothing else may reserve the appointment's block (used when approving a request)."""
     busy = busy_intervals(
-        session,
         [appointment.therapist_id],
+        session=session,
         start=appointment.block_starts_at,
         end=appointment.block_ends_at,
         now=now,
@@ -114,8 +116,8 @@ def check_still_free(session: Session, appointment: Appointment, *, now: datetim
 
 
 def check_client_free(
-    session: Session,
     *,
+    session: Session,
     client: ClientProfile,
     start: datetime,
     end: datetime,

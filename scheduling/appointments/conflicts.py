@@ -14,7 +14,7 @@ EXCLUSION_VIOLATION = "23P01"
 
 
 @contextmanager
-def conflicts_as_slot_taken(session: Session) -> Iterator[None]:
+def conflicts_as_slot_taken(*, session: Session) -> Iterator[None]:
     """Turn the database's exclusion-constraint violation into SlotTaken (409)."""
     try:
         yield

@@ -15,10 +15,10 @@ APPOINTMENT_CHANGED = "appointment.changed"
 
 
 def appointment_changed(
-    session: Session,
     appointment: Appointment,
     change: Change,
     *,
+    session: Session,
     client_ids: list[str] | None = None,
 ) -> None:
     """Raise the calendar SEQUENCE (after the first invite) and record a snapshot of the change.

@@ -16,7 +16,7 @@ from scheduling.appointments.models import (
 
 
 def expire_stale_holds(
-    session: Session, *, therapist_id: uuid.UUID, client_id: uuid.UUID | None, now: datetime
+    *, session: Session, therapist_id: uuid.UUID, client_id: uuid.UUID | None, now: datetime
 ) -> None:
     """Mark lapsed holds cancelled so they stop reserving time (no background job needed)."""
     session.execute(

@@ -62,7 +62,7 @@ def cancel(
 ) -> list[Appointment]:
     """Cancel an upcoming appointment, or it and the later ones of its series; the time frees."""
     now = utcnow()
-    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
     if appointment.kind is AppointmentKind.GROUP and principal.role is Role.CLIENT:
         raise InvalidTransition("Leave a group session instead of cancelling it.")
     if appointment.status not in CANCELLABLE:
@@ -75,7 +75,7 @@ def cancel(
             raise InvalidTransition("This appointment is not part of a series.")
         targets = list(
             session.scalars(
-                visible_to(session, principal)
+                visible_to(principal, session=session)
                 .where(
                     Appointment.series_id == appointment.series_id,
                     Appointment.starts_at >= appointment.starts_at,
@@ -86,13 +86,13 @@ def cancel(
             )
         )
     window = timedelta(
-        minutes=clinic_policy(session, appointment.clinic_id).cancellation_window_minutes
+        minutes=clinic_policy(appointment.clinic_id, session=session).cancellation_window_minutes
     )
     for target in targets:
         was_announced = target.status is AppointmentStatus.BOOKED
         _cancel_one(target, principal=principal, reason=reason, now=now, window=window)
         if was_announced:
-            appointment_changed(session, target, "cancelled")
+            appointment_changed(target, "cancelled", session=session)
     return targets
 
 
@@ -106,7 +106,7 @@ def record_outcome(
 ) -> Appointment:
     """The therapist (or clinic admin) marks arrived, fulfilled or no-show once it started."""
     now = utcnow()
-    appointment = visible_appointment(session, principal, appointment_id, lock=True)
+    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
     if principal.role is Role.CLIENT:
         raise InvalidTransition("Only the therapist or the clinic records how a session went.")
     if appointment.starts_at > now:

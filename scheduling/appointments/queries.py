@@ -15,15 +15,15 @@ from scheduling.appointments.models import Appointment, AppointmentStatus
 
 
 def list_appointments(
-    session: Session,
     *,
+    session: Session,
     principal: Principal,
     start: datetime | None,
     end: datetime | None,
     status: AppointmentStatus | None,
 ) -> list[Appointment]:
     """The caller's appointments (an admin: their clinic's), soonest first."""
-    query = visible_to(session, principal)
+    query = visible_to(principal, session=session)
     if start is not None:
         query = query.where(Appointment.ends_at > start)
     if end is not None:
@@ -34,15 +34,15 @@ def list_appointments(
 
 
 def therapist_schedule(
-    session: Session,
     *,
+    session: Session,
     principal: Principal,
     therapist_id: uuid.UUID,
     start: datetime,
     end: datetime,
 ) -> list[Appointment]:
     """A therapist's appointments in a window (the therapist or their clinic's admin)."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     return list(
         session.scalars(
             select(Appointment)

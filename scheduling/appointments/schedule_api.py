@@ -32,5 +32,5 @@ class Schedule(MethodView):
     def get(self, query: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """The therapist's appointments in a window (the therapist or their clinic's admin)."""
         return therapist_schedule(
-            db.session, principal=current_principal(), therapist_id=therapist_id, **query
+            session=db.session, principal=current_principal(), therapist_id=therapist_id, **query
         )

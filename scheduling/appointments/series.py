@@ -63,13 +63,13 @@ def book_series(
 ) -> SeriesResult:
     """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
     now = utcnow()
-    client = client_profile_of(session, principal, lock=True)
-    therapist = get_therapist(session, therapist_id)
-    session_type = offered_session_type(session, therapist, session_type_id)
-    zone = availabilities(session, [therapist], start=first_start.date(), end=first_start.date())[
-        therapist.id
-    ].timezone
-    policy = clinic_policy(session, therapist.clinic_id)
+    client = client_profile_of(principal, session=session, lock=True)
+    therapist = get_therapist(therapist_id, session=session)
+    session_type = offered_session_type(therapist, session_type_id, session=session)
+    zone = availabilities(
+        [therapist], session=session, start=first_start.date(), end=first_start.date()
+    )[therapist.id].timezone
+    policy = clinic_policy(therapist.clinic_id, session=session)
     series = AppointmentSeries(
         therapist_id=therapist.id,
         client_id=client.id,
@@ -84,7 +84,7 @@ def book_series(
     ):
         try:
             validate_booking(
-                session,
+                session=session,
                 client=client,
                 therapist_id=therapist.id,
                 session_type=session_type,
@@ -113,7 +113,7 @@ def book_series(
             "booked. Pick another time or set skip_conflicts.",
             errors={"conflicts": result.skipped},
         )
-    with conflicts_as_slot_taken(session):
+    with conflicts_as_slot_taken(session=session):
         session.add(series)
         session.flush()
         for appointment in result.booked:
@@ -121,5 +121,5 @@ def book_series(
             session.add(appointment)
     for appointment in result.booked:
         if appointment.status is AppointmentStatus.BOOKED:
-            appointment_changed(session, appointment, "booked")
+            appointment_changed(appointment, "booked", session=session)
     return result

@@ -29,7 +29,7 @@ class Availability(MethodView):
     @documents_errors(blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """Show a therapist's weekly hours and date overrides."""
-        return availability.get_availability(db.session, therapist_id)
+        return availability.get_availability(therapist_id, session=db.session)
 
     @auth_required(blp, *STAFF)
     @blp.arguments(AvailabilitySchema)
@@ -38,7 +38,7 @@ class Availability(MethodView):
     def put(self, hours: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Replace the whole availability at once (the therapist or their clinic's admin)."""
         return availability.replace_availability(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             hours=availability.WeeklyHours(**hours),
@@ -53,7 +53,7 @@ class TimeOffList(MethodView):
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List time off (the therapist or their clinic's admin)."""
         return availability.list_time_off(
-            db.session, principal=current_principal(), therapist_id=therapist_id
+            session=db.session, principal=current_principal(), therapist_id=therapist_id
         )
 
     @auth_required(blp, *STAFF)
@@ -63,7 +63,7 @@ class TimeOffList(MethodView):
     def post(self, data: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Add time off; slots inside it are no longer offered."""
         return availability.add_time_off(
-            db.session, principal=current_principal(), therapist_id=therapist_id, **data
+            session=db.session, principal=current_principal(), therapist_id=therapist_id, **data
         )
 
 
@@ -75,7 +75,7 @@ class TimeOffEntry(MethodView):
     def delete(self, therapist_id: uuid.UUID, time_off_id: uuid.UUID) -> None:
         """Remove time off."""
         availability.remove_time_off(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             time_off_id=time_off_id,

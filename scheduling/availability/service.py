@@ -56,9 +56,9 @@ def _check_interval(label: str, start: int, end: int) -> None:
         )
 
 
-def get_availability(session: Session, therapist_id: uuid.UUID) -> WeeklyHours:
+def get_availability(therapist_id: uuid.UUID, *, session: Session) -> WeeklyHours:
     """Return a therapist's weekly hours and overrides (public: slots derive from them)."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     rules = session.scalars(
         select(AvailabilityRule)
         .where(AvailabilityRule.therapist_id == therapist_id)
@@ -92,7 +92,7 @@ def replace_availability(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, hours: WeeklyHours
 ) -> WeeklyHours:
     """Replace the whole availability at once, after checking every interval."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     by_day: dict[str, list[tuple[int, int]]] = {}
     for item in hours.weekly:
         _check_interval(item["weekday"], item["start_minute"], item["end_minute"])
@@ -132,14 +132,14 @@ def replace_availability(
             AvailabilityOverride(therapist_id=therapist_id, on_date=override["date"], **span)
             for span in spans
         )
-    return get_availability(session, therapist_id)
+    return get_availability(therapist_id, session=session)
 
 
 def list_time_off(
-    session: Session, *, principal: Principal, therapist_id: uuid.UUID
+    *, session: Session, principal: Principal, therapist_id: uuid.UUID
 ) -> list[TimeOff]:
     """The therapist's time off, earliest first (therapist or clinic admin)."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     return list(
         session.scalars(
             select(TimeOff).where(TimeOff.therapist_id == therapist_id).order_by(TimeOff.starts_at)
@@ -158,7 +158,7 @@ def add_time_off(
     note: str | None = None,
 ) -> TimeOff:
     """Block a range of time (existing appointments are kept; cancel them separately)."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     if starts_at >= ends_at:
         raise InvalidAvailability(
             "Time off must end after it starts.", errors={"ends_at": ["Must be after starts_at."]}
@@ -173,7 +173,7 @@ def remove_time_off(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, time_off_id: uuid.UUID
 ) -> None:
     """Delete one time off entry."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     entry = session.get(TimeOff, time_off_id)
     if entry is None or entry.therapist_id != therapist_id:
         raise TimeOffNotFound("No such time off for this therapist.")

@@ -63,7 +63,7 @@ class InviteFile(MethodView):
         """Your own calendar invite for the appointment (REQUEST, or CANCEL once cancelled)."""
         return _ics(
             invites.own_invite(
-                db.session,
+                session=db.session,
                 principal=current_principal(),
                 appointment_id=appointment_id,
                 settings=adapter(MESSAGES),
@@ -79,7 +79,7 @@ class FeedToken(MethodView):
     def post(self, therapist_id: uuid.UUID) -> dict[str, str]:
         """Create or rotate the therapist's private feed URL; the previous URL stops working."""
         token = feeds.rotate_feed_token(
-            db.session, principal=current_principal(), therapist_id=therapist_id
+            session=db.session, principal=current_principal(), therapist_id=therapist_id
         )
         return {"url": f"{current_app.config['PUBLIC_APP_URL']}/api/v1/calendar/{token}.ics"}
 
@@ -90,7 +90,9 @@ class Feed(MethodView):
     @documents_errors(feed_blp, 404)
     def get(self, token: str) -> Response:
         """A therapist's appointments as a subscription feed (the token is the credential)."""
-        return _ics(feeds.feed_for_token(db.session, token=token, settings=adapter(MESSAGES)))
+        return _ics(
+            feeds.feed_for_token(session=db.session, token=token, settings=adapter(MESSAGES))
+        )
 
 
 @therapist_blp.route("/<uuid:therapist_id>/external-calendars")
@@ -101,7 +103,7 @@ class ExternalCalendars(MethodView):
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List external calendars with their last refresh and error."""
         return external.list_calendars(
-            db.session, principal=current_principal(), therapist_id=therapist_id
+            session=db.session, principal=current_principal(), therapist_id=therapist_id
         )
 
     @auth_required(therapist_blp, *STAFF)
@@ -111,7 +113,10 @@ class ExternalCalendars(MethodView):
     def post(self, data: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Subscribe to an ICS URL whose events block slots (fetched by the worker)."""
         return external.add_calendar_url(
-            db.session, principal=current_principal(), therapist_id=therapist_id, url=data["url"]
+            session=db.session,
+            principal=current_principal(),
+            therapist_id=therapist_id,
+            url=data["url"],
         )
 
 
@@ -128,7 +133,7 @@ class ExternalCalendarUpload(MethodView):
         if request.mimetype != CALENDAR_MIMETYPE:
             raise UnsupportedMediaType("Send the .ics file with Content-Type: text/calendar.")
         return external.upload_calendar(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             data=request.get_data(),
@@ -143,7 +148,7 @@ class ExternalCalendarEntry(MethodView):
     def delete(self, therapist_id: uuid.UUID, calendar_id: uuid.UUID) -> None:
         """Stop using an external calendar."""
         external.remove_calendar(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             calendar_id=calendar_id,

@@ -101,7 +101,7 @@ def add_calendar_url(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, url: str
 ) -> ExternalCalendar:
     """Subscribe to a calendar URL; the worker fetches it (first fetch within minutes)."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username:
         raise InvalidAvailability(
@@ -121,7 +121,7 @@ def upload_calendar(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, data: bytes
 ) -> ExternalCalendar:
     """Block the events of an uploaded .ics file."""
-    therapist = managed_therapist(session, principal, therapist_id)
+    therapist = managed_therapist(principal, therapist_id, session=session)
     _check_limit(session, therapist_id)
     start, end = _window()
     busy = busy_from_ics(data, zone=therapist.timezone, start=start, end=end)
@@ -148,10 +148,10 @@ def _check_limit(session: Session, therapist_id: uuid.UUID) -> None:
 
 
 def list_calendars(
-    session: Session, *, principal: Principal, therapist_id: uuid.UUID
+    *, session: Session, principal: Principal, therapist_id: uuid.UUID
 ) -> list[ExternalCalendar]:
     """The therapist's external calendars with their last error, if any."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     return list(
         session.scalars(
             select(ExternalCalendar)
@@ -166,7 +166,7 @@ def remove_calendar(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, calendar_id: uuid.UUID
 ) -> None:
     """Stop using an external calendar; its busy time is freed."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     calendar = session.get(ExternalCalendar, calendar_id)
     if calendar is None or calendar.therapist_id != therapist_id:
         raise ExternalCalendarNotFound("No such external calendar for this therapist.")

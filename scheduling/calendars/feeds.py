@@ -26,7 +26,7 @@ FEED_AHEAD = timedelta(days=180)
 @unit_of_work
 def rotate_feed_token(*, session: Session, principal: Principal, therapist_id: uuid.UUID) -> str:
     """Issue a new feed token (the old URL stops working); returned once, stored as a digest."""
-    managed_therapist(session, principal, therapist_id)
+    managed_therapist(principal, therapist_id, session=session)
     token = new_opaque_token()
     feed = session.get(CalendarFeed, therapist_id)
     if feed is None:
@@ -36,7 +36,7 @@ def rotate_feed_token(*, session: Session, principal: Principal, therapist_id: u
     return token
 
 
-def feed_for_token(session: Session, *, token: str, settings: MessageSettings) -> bytes:
+def feed_for_token(*, session: Session, token: str, settings: MessageSettings) -> bytes:
     """The feed of the therapist whose token this is: recent and upcoming appointments."""
     therapist_id = session.scalar(
         select(CalendarFeed.therapist_id).where(CalendarFeed.token_hash == digest(token))

@@ -16,11 +16,11 @@ from scheduling.video.joining import participant_of
 
 
 def own_invite(
-    session: Session, *, principal: Principal, appointment_id: uuid.UUID, settings: MessageSettings
+    *, session: Session, principal: Principal, appointment_id: uuid.UUID, settings: MessageSettings
 ) -> bytes:
     """The caller's current invite: REQUEST while it stands, CANCEL once cancelled."""
-    appointment = visible_appointment(session, principal, appointment_id)
-    participant = participant_of(session, principal, appointment)
+    appointment = visible_appointment(principal, appointment_id, session=session)
+    participant = participant_of(principal, appointment, session=session)
     clinic = session.get_one(Clinic, appointment.clinic_id)
     cancelled = appointment.status is AppointmentStatus.CANCELLED
     return invite_ics(

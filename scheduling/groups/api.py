@@ -34,7 +34,9 @@ class GroupSessions(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Host a group session in one of the therapist's slots."""
-        return groups.create_group_session(db.session, principal=current_principal(), **data)
+        return groups.create_group_session(
+            session=db.session, principal=current_principal(), **data
+        )
 
 
 @blp.route("/<uuid:group_id>")
@@ -44,7 +46,9 @@ class GroupSessionById(MethodView):
     @documents_errors(blp, 404)
     def get(self, group_id: uuid.UUID) -> Any:
         """Show a group session: seats taken, waitlist, and the roster for its host."""
-        return groups.group_details(db.session, principal=current_principal(), group_id=group_id)
+        return groups.group_details(
+            session=db.session, principal=current_principal(), group_id=group_id
+        )
 
 
 @blp.route("/<uuid:group_id>/enroll")
@@ -54,7 +58,7 @@ class Enroll(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, group_id: uuid.UUID) -> Any:
         """Take a seat, or a waitlist place when the group is full."""
-        return groups.enroll(db.session, principal=current_principal(), group_id=group_id)
+        return groups.enroll(session=db.session, principal=current_principal(), group_id=group_id)
 
 
 @blp.route("/<uuid:group_id>/leave")
@@ -64,4 +68,4 @@ class Leave(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, group_id: uuid.UUID) -> Any:
         """Leave; the first client on the waitlist takes the freed seat."""
-        return groups.leave(db.session, principal=current_principal(), group_id=group_id)
+        return groups.leave(session=db.session, principal=current_principal(), group_id=group_id)

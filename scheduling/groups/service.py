@@ -42,12 +42,14 @@ def create_group_session(
 ) -> Appointment:
     """Schedule a group session in one of the therapist's listed slots."""
     now = utcnow()
-    therapist = managed_therapist(session, principal, therapist_id)
-    session_type = offered_session_type(session, therapist, session_type_id)
+    therapist = managed_therapist(principal, therapist_id, session=session)
+    session_type = offered_session_type(therapist, session_type_id, session=session)
     if not session_type.is_group:
         raise NotBookable("This session type is not a group session type.")
-    expire_stale_holds(session, therapist_id=therapist.id, client_id=None, now=now)
-    check_slot(session, therapist=therapist, session_type=session_type, start=start, now=now)
+    expire_stale_holds(session=session, therapist_id=therapist.id, client_id=None, now=now)
+    check_slot(
+        session=session, therapist=therapist, session_type=session_type, start=start, now=now
+    )
     group = Appointment(
         clinic_id=therapist.clinic_id,
         therapist_id=therapist.id,
@@ -63,7 +65,7 @@ def create_group_session(
     )
     place_times(group, session_type, start)
     record_event(group, action="created", actor_id=principal.user.id, from_status=None)
-    with conflicts_as_slot_taken(session):
+    with conflicts_as_slot_taken(session=session):
         session.add(group)
     return group
 
@@ -98,15 +100,17 @@ def _seats_taken(session: Session, group_id: uuid.UUID) -> int:
 def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
     """Take a seat, or a place on the waitlist when the group is full."""
     now = utcnow()
-    client = client_profile_of(session, principal)
+    client = client_profile_of(principal, session=session)
     group = _open_group(session, group_id, now=now)
     if any(
         e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
         for e in group.enrollments
     ):
         raise SlotTaken("You are already enrolled or waitlisted in this group.")
-    check_license(get_therapist(session, group.therapist_id), client, group.starts_at)
-    check_client_free(session, client=client, start=group.starts_at, end=group.ends_at, now=now)
+    check_license(get_therapist(group.therapist_id, session=session), client, group.starts_at)
+    check_client_free(
+        session=session, client=client, start=group.starts_at, end=group.ends_at, now=now
+    )
     full = _seats_taken(session, group.id) >= group.capacity
     enrollment = GroupEnrollment(
         appointment_id=group.id,
@@ -117,7 +121,7 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
     )
     session.add(enrollment)
     if not full:
-        appointment_changed(session, group, "booked", client_ids=[str(client.id)])
+        appointment_changed(group, "booked", session=session, client_ids=[str(client.id)])
     return enrollment
 
 
@@ -125,7 +129,7 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
 def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
     """Give up a seat or waitlist place; the first on the waitlist takes a freed seat."""
     now = utcnow()
-    client = client_profile_of(session, principal)
+    client = client_profile_of(principal, session=session)
     group = _open_group(session, group_id, now=now)
     mine = next(
         (
@@ -152,9 +156,11 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
         )
         if waiting is not None:
             waiting.status, waiting.seated_at = EnrollmentStatus.ENROLLED, now
-            appointment_changed(session, group, "booked", client_ids=[str(waiting.client_id)])
+            appointment_changed(
+                group, "booked", session=session, client_ids=[str(waiting.client_id)]
+            )
     if freed_seat:
-        appointment_changed(session, group, "cancelled", client_ids=[str(client.id)])
+        appointment_changed(group, "cancelled", session=session, client_ids=[str(client.id)])
     return mine
 
 
@@ -167,7 +173,7 @@ def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
     }
 
 
-def group_details(session: Session, *, principal: Principal, group_id: uuid.UUID) -> dict:
+def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID) -> dict:
     """A group session with counts; the host and clinic also get the roster, clients their seat."""
     group = session.scalar(
         select(Appointment).where(
@@ -183,11 +189,11 @@ def group_details(session: Session, *, principal: Principal, group_id: uuid.UUID
         "waitlist_length": len(roster["waitlisted"]),
         "roster": None,
     }
-    therapist = get_therapist(session, group.therapist_id)
+    therapist = get_therapist(group.therapist_id, session=session)
     if may_manage(principal, therapist):
         details["roster"] = roster
     else:
-        client = client_profile_of(session, principal)
+        client = client_profile_of(principal, session=session)
         details["roster"] = {
             status: [e for e in entries if e.client_id == client.id]
             for status, entries in roster.items()

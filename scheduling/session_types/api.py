@@ -36,7 +36,7 @@ class SessionTypes(MethodView):
     @documents_errors(blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List the session types a therapist offers (their own, then clinic defaults)."""
-        return session_types.list_session_types(db.session, therapist_id)
+        return session_types.list_session_types(therapist_id, session=db.session)
 
     @auth_required(blp, *STAFF)
     @blp.arguments(SessionTypeSchema)
@@ -45,7 +45,10 @@ class SessionTypes(MethodView):
     def post(self, fields: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Add a session type for the therapist."""
         return session_types.create_session_type(
-            db.session, principal=current_principal(), therapist_id=therapist_id, fields=fields
+            session=db.session,
+            principal=current_principal(),
+            therapist_id=therapist_id,
+            fields=fields,
         )
 
 
@@ -60,7 +63,7 @@ class SessionTypeEntry(MethodView):
     ) -> Any:
         """Edit or deactivate one of the therapist's session types."""
         return session_types.update_session_type(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             session_type_id=session_type_id,
@@ -77,7 +80,7 @@ class ClinicSessionTypes(MethodView):
     def post(self, fields: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Add a clinic-wide default session type (admin)."""
         return session_types.create_clinic_session_type(
-            db.session, principal=current_principal(), clinic_id=clinic_id, fields=fields
+            session=db.session, principal=current_principal(), clinic_id=clinic_id, fields=fields
         )
 
 
@@ -87,7 +90,7 @@ class ClinicPolicy(MethodView):
     @documents_errors(clinic_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """Show a clinic's cancellation window and hold rules."""
-        return session_types.published_policy(db.session, clinic_id)
+        return session_types.published_policy(clinic_id, session=db.session)
 
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(PolicySchema)
@@ -96,5 +99,5 @@ class ClinicPolicy(MethodView):
     def put(self, changes: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Set the clinic's cancellation window and hold rules (admin)."""
         return session_types.update_clinic_policy(
-            db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
+            session=db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
         )

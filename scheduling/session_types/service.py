@@ -42,9 +42,9 @@ def _offered_to(therapist: TherapistProfile) -> Any:
     )
 
 
-def list_session_types(session: Session, therapist_id: uuid.UUID) -> list[SessionType]:
+def list_session_types(therapist_id: uuid.UUID, *, session: Session) -> list[SessionType]:
     """Session types a therapist offers: their own, then their clinic's defaults."""
-    therapist = get_therapist(session, therapist_id)
+    therapist = get_therapist(therapist_id, session=session)
     return list(
         session.scalars(
             _offered_to(therapist).order_by(
@@ -55,7 +55,7 @@ def list_session_types(session: Session, therapist_id: uuid.UUID) -> list[Sessio
 
 
 def offered_session_type(
-    session: Session, therapist: TherapistProfile, session_type_id: uuid.UUID
+    therapist: TherapistProfile, session_type_id: uuid.UUID, *, session: Session
 ) -> SessionType:
     """The session type if this therapist offers it, else SessionTypeNotFound."""
     found = session.scalar(_offered_to(therapist).where(SessionType.id == session_type_id))
@@ -65,7 +65,7 @@ def offered_session_type(
 
 
 def default_session_types(
-    session: Session, therapists: Iterable[TherapistProfile]
+    therapists: Iterable[TherapistProfile], *, session: Session
 ) -> dict[uuid.UUID, SessionType]:
     """For each therapist, the first individual session type they offer (one query)."""
     therapists = list(therapists)
@@ -102,7 +102,7 @@ def create_session_type(
     *, session: Session, principal: Principal, therapist_id: uuid.UUID, fields: dict[str, Any]
 ) -> SessionType:
     """Add a session type for a therapist (therapist or clinic admin)."""
-    therapist = managed_therapist(session, principal, therapist_id)
+    therapist = managed_therapist(principal, therapist_id, session=session)
     session_type = SessionType(clinic_id=therapist.clinic_id, therapist_id=therapist.id, **fields)
     session.add(session_type)
     return session_type
@@ -113,7 +113,7 @@ def create_clinic_session_type(
     *, session: Session, principal: Principal, clinic_id: uuid.UUID, fields: dict[str, Any]
 ) -> SessionType:
     """Add a clinic-wide default session type (admin)."""
-    clinic = managed_clinic(session, principal, clinic_id)
+    clinic = managed_clinic(principal, clinic_id, session=session)
     session_type = SessionType(clinic_id=clinic.id, therapist_id=None, **fields)
     session.add(session_type)
     return session_type
@@ -129,7 +129,7 @@ def update_session_type(
     changes: dict[str, Any],
 ) -> SessionType:
     """Edit (or deactivate, with active=false) one of the therapist's own session types."""
-    therapist = managed_therapist(session, principal, therapist_id)
+    therapist = managed_therapist(principal, therapist_id, session=session)
     session_type = session.get(SessionType, session_type_id)
     if session_type is None or session_type.therapist_id != therapist.id:
         raise SessionTypeNotFound("This therapist has no such session type of their own.")
@@ -138,7 +138,7 @@ def update_session_type(
     return session_type
 
 
-def clinic_policy(session: Session, clinic_id: uuid.UUID) -> SchedulingPolicy:
+def clinic_policy(clinic_id: uuid.UUID, *, session: Session) -> SchedulingPolicy:
     """The clinic's policy (defaults until an admin sets one; not added to the session)."""
     return session.get(SchedulingPolicy, clinic_id) or SchedulingPolicy(
         clinic_id=clinic_id,
@@ -148,10 +148,10 @@ def clinic_policy(session: Session, clinic_id: uuid.UUID) -> SchedulingPolicy:
     )
 
 
-def published_policy(session: Session, clinic_id: uuid.UUID) -> SchedulingPolicy:
+def published_policy(clinic_id: uuid.UUID, *, session: Session) -> SchedulingPolicy:
     """A clinic's policy, for anyone deciding whether to book there."""
-    get_clinic(session, clinic_id)
-    return clinic_policy(session, clinic_id)
+    get_clinic(clinic_id, session=session)
+    return clinic_policy(clinic_id, session=session)
 
 
 @unit_of_work
@@ -159,10 +159,10 @@ def update_clinic_policy(
     *, session: Session, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
 ) -> SchedulingPolicy:
     """Set the clinic's cancellation window, hold length and hold limit (admin)."""
-    managed_clinic(session, principal, clinic_id)
+    managed_clinic(principal, clinic_id, session=session)
     policy = session.get(SchedulingPolicy, clinic_id)
     if policy is None:
-        policy = clinic_policy(session, clinic_id)
+        policy = clinic_policy(clinic_id, session=session)
         session.add(policy)
     for name, value in changes.items():
         setattr(policy, name, value)

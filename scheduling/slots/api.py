@@ -27,7 +27,7 @@ class Slots(MethodView):
     def get(self, query: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """List bookable slots (at most 62 days), rendered in the zone `tz`."""
         return list_slots(
-            db.session,
+            session=db.session,
             therapist_id=therapist_id,
             session_type_id=query["session_type"],
             start=query["start"],

@@ -26,7 +26,7 @@ BUSY_MARGIN = timedelta(days=1)
 
 
 def availabilities(
-    session: Session, therapists: Collection[TherapistProfile], *, start: date, end: date
+    therapists: Collection[TherapistProfile], *, session: Session, start: date, end: date
 ) -> dict[uuid.UUID, Availability]:
     """Weekly rules and the overrides between two local dates, per therapist (two queries)."""
     ids = [t.id for t in therapists]
@@ -60,9 +60,9 @@ def availabilities(
 
 
 def busy_intervals(
-    session: Session,
     therapist_ids: Collection[uuid.UUID],
     *,
+    session: Session,
     start: datetime,
     end: datetime,
     now: datetime,

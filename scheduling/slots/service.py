@@ -48,8 +48,8 @@ class SlotList:
 
 
 def list_slots(
-    session: Session,
     *,
+    session: Session,
     therapist_id: uuid.UUID,
     session_type_id: uuid.UUID,
     start: datetime,
@@ -59,10 +59,10 @@ def list_slots(
 ) -> SlotList:
     """Bookable slots of one session type with one therapist in the window."""
     check_window(start, end)
-    therapist = get_therapist(session, therapist_id)
-    session_type = offered_session_type(session, therapist, session_type_id)
-    availability = availabilities(session, [therapist], start=start.date(), end=end.date())
-    busy = busy_intervals(session, [therapist.id], start=start, end=end, now=now)
+    therapist = get_therapist(therapist_id, session=session)
+    session_type = offered_session_type(therapist, session_type_id, session=session)
+    availability = availabilities([therapist], session=session, start=start.date(), end=end.date())
+    busy = busy_intervals([therapist.id], session=session, start=start, end=end, now=now)
     policy = slot_policy(session_type)
     starts = bookable_starts(
         availability[therapist.id],
@@ -85,9 +85,9 @@ def list_slots(
 
 
 def next_free_slots(
-    session: Session,
     therapists: Collection[TherapistProfile],
     *,
+    session: Session,
     start: datetime,
     end: datetime,
     per_therapist: int,
@@ -95,10 +95,10 @@ def next_free_slots(
 ) -> dict[uuid.UUID, list[datetime]]:
     """The first free slots of each therapist's default session type, in a fixed few queries."""
     check_window(start, end)
-    types = default_session_types(session, therapists)
+    types = default_session_types(therapists, session=session)
     bookable = [t for t in therapists if t.id in types]
-    availability = availabilities(session, bookable, start=start.date(), end=end.date())
-    busy = busy_intervals(session, [t.id for t in bookable], start=start, end=end, now=now)
+    availability = availabilities(bookable, session=session, start=start.date(), end=end.date())
+    busy = busy_intervals([t.id for t in bookable], session=session, start=start, end=end, now=now)
     return {
         therapist.id: bookable_starts(
             availability[therapist.id],

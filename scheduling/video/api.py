@@ -29,7 +29,7 @@ class Join(MethodView):
     def post(self, appointment_id: uuid.UUID) -> Any:
         """A personal video link, valid from 10 minutes before to 15 minutes after the session."""
         return joining.join_link(
-            db.session,
+            session=db.session,
             principal=current_principal(),
             appointment_id=appointment_id,
             provider=adapter(VIDEO),

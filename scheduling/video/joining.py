@@ -34,7 +34,9 @@ class JoinLink:
     expires_at: datetime
 
 
-def participant_of(session: Session, principal: Principal, appointment: Appointment) -> Participant:
+def participant_of(
+    principal: Principal, appointment: Appointment, *, session: Session
+) -> Participant:
     """The caller as a participant; clinic admins see the appointment but may not join."""
     user = principal.user
     if principal.role is Role.THERAPIST:
@@ -51,11 +53,11 @@ def participant_of(session: Session, principal: Principal, appointment: Appointm
 
 
 def join_link(
-    session: Session, *, principal: Principal, appointment_id: uuid.UUID, provider: VideoProvider
+    *, session: Session, principal: Principal, appointment_id: uuid.UUID, provider: VideoProvider
 ) -> JoinLink:
     """A link valid from 10 minutes before the start to 15 minutes after the end."""
-    appointment = visible_appointment(session, principal, appointment_id)
-    participant = participant_of(session, principal, appointment)
+    appointment = visible_appointment(principal, appointment_id, session=session)
+    participant = participant_of(principal, appointment, session=session)
     if appointment.status not in JOINABLE:
         raise InvalidTransition(f"A {appointment.status.value} appointment cannot be joined.")
     opens_at, closes_at = join_window(appointment.starts_at, appointment.ends_at)

@@ -35,7 +35,7 @@ def _counts(session: Session) -> dict[str, int]:
 def test_seed_creates_clinics_admins_therapists_and_clients(
     session: Session, security: Security
 ) -> None:
-    result = seed_demo_data(session, security)
+    result = seed_demo_data(session=session, security=security)
 
     assert result.created
     counts = _counts(session)
@@ -57,7 +57,7 @@ def test_seed_creates_clinics_admins_therapists_and_clients(
 def test_every_therapist_holds_a_license_in_force_and_some_hold_an_expired_one(
     session: Session, security: Security
 ) -> None:
-    seed_demo_data(session, security)
+    seed_demo_data(session=session, security=security)
     today = date.today()
 
     without_valid = session.scalar(
@@ -77,7 +77,7 @@ def test_every_therapist_holds_a_license_in_force_and_some_hold_an_expired_one(
 def test_every_demo_login_verifies_with_the_demo_password(
     session: Session, security: Security
 ) -> None:
-    result = seed_demo_data(session, security)
+    result = seed_demo_data(session=session, security=security)
 
     assert {role for role, _ in result.logins} == {"admin", "therapist", "client"}
     for role, email in result.logins:
@@ -90,10 +90,10 @@ def test_every_demo_login_verifies_with_the_demo_password(
 def test_seeding_twice_creates_nothing_the_second_time(
     session: Session, security: Security
 ) -> None:
-    first = seed_demo_data(session, security)
+    first = seed_demo_data(session=session, security=security)
     before = _counts(session)
 
-    second = seed_demo_data(session, security)
+    second = seed_demo_data(session=session, security=security)
 
     assert first.created
     assert not second.created

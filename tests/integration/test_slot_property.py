@@ -109,7 +109,7 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
 
         def listed() -> list[datetime]:
             result = list_slots(
-                session,
+                session=session,
                 therapist_id=therapist.id,
                 session_type_id=session_type.id,
                 start=window_start,
@@ -125,7 +125,7 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
                 break
             other = make_client(session, security)
             book(
-                session,
+                session=session,
                 principal=principal_for(other),
                 therapist_id=therapist.id,
                 session_type_id=session_type.id,
@@ -137,7 +137,7 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
         client = make_client(session, security)
         for start in rng.sample(slots, min(3, len(slots))):
             appointment = book(
-                session,
+                session=session,
                 principal=principal_for(client),
                 therapist_id=therapist.id,
                 session_type_id=session_type.id,
@@ -145,7 +145,10 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
             )
             assert appointment.starts_at == start
             cancel(
-                session, principal=principal_for(client), appointment_id=appointment.id, reason=None
+                session=session,
+                principal=principal_for(client),
+                appointment_id=appointment.id,
+                reason=None,
             )
 
         grid = [window_start.astimezone(UTC) + timedelta(minutes=15 * k) for k in range(2 * 24 * 4)]
@@ -157,7 +160,7 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
         for start in rng.sample(unlisted, min(6, len(unlisted))):
             with pytest.raises(DomainError):
                 book(
-                    session,
+                    session=session,
                     principal=principal_for(client),
                     therapist_id=therapist.id,
                     session_type_id=session_type.id,

@@ -40,8 +40,8 @@ def build(session, security, clinic, count: int) -> list[TherapistProfile]:
 def search(session, therapists):
     start = future_hour(days=2, hour=0)
     return next_free_slots(
-        session,
         therapists,
+        session=session,
         start=start,
         end=start + timedelta(days=14),
         per_therapist=3,

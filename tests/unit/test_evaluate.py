@@ -56,7 +56,7 @@ def test_the_population_is_reproducible():
 
 def test_the_population_does_not_depend_on_string_hashing():
     code = (
-        "import hashlib; from matching.synthetic import generate; "
+        "import hashlib; from bench.evaluation.synthetic import generate; "
         "p = generate(40, 10, seed=5); "
         "print(hashlib.sha256(repr((p.outcomes, p.clients)).encode()).hexdigest())"
     )

@@ -291,7 +291,6 @@ def test_wrong_audience_or_issuer_fails() -> None:
 
 
 def test_room_names_are_unique_url_safe_and_random_enough() -> None:
-    provider = jitsi()
     names = [new_room_name() for _ in range(1000)]
     assert len(set(names)) == 1000
     # Jitsi folds room names to lower case; they must stay distinct after folding.
