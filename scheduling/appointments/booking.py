@@ -22,7 +22,6 @@ from scheduling.appointments.checks import (
     check_slot,
     check_still_free,
 )
-from scheduling.appointments.conflicts import conflicts_as_slot_taken
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.history import record_event
 from scheduling.appointments.holds import expire_stale_holds
@@ -167,8 +166,7 @@ def book(
         now=now,
         hold_minutes=policy.hold_minutes,
     )
-    with conflicts_as_slot_taken(session=session):
-        session.add(appointment)
+    session.add(appointment)
     if appointment.status is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "booked", session=session)
     return appointment
@@ -233,14 +231,13 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
         if appointment.starts_at <= now:
             raise InvalidTransition("The requested time has passed; it cannot be approved.")
         check_still_free(appointment, session=session, now=now)
-        with conflicts_as_slot_taken(session=session):
-            set_status(
-                appointment,
-                AppointmentStatus.BOOKED,
-                principal=principal,
-                now=now,
-                action="approved",
-            )
+        set_status(
+            appointment,
+            AppointmentStatus.BOOKED,
+            principal=principal,
+            now=now,
+            action="approved",
+        )
     if appointment.status is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "booked", session=session)
     return appointment
@@ -294,14 +291,13 @@ def reschedule(
         now=now,
         ignore=appointment.id,
     )
-    with conflicts_as_slot_taken(session=session):
-        place_times(appointment, session_type, start)
-        record_event(
-            appointment,
-            action="rescheduled",
-            actor_id=principal.user.id,
-            from_status=appointment.status,
-        )
+    place_times(appointment, session_type, start)
+    record_event(
+        appointment,
+        action="rescheduled",
+        actor_id=principal.user.id,
+        from_status=appointment.status,
+    )
     if appointment.status is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "rescheduled", session=session)
     return appointment

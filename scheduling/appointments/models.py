@@ -19,6 +19,8 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey, enum_column
+from app.db.unit_of_work import on_violation
+from scheduling.exceptions import SlotTaken
 from scheduling.video.providers import new_room_name
 
 
@@ -219,3 +221,14 @@ class GroupEnrollment(UUIDPrimaryKey, Base):
     left_at: Mapped[datetime | None]
 
     appointment: Mapped[Appointment] = relationship(back_populates="enrollments")
+
+
+# The database's last word on double booking (PostgreSQL), as the error a user can act on.
+on_violation(
+    "ex_appointments_therapist_time",
+    lambda: SlotTaken("That time was just taken; pick another slot."),
+)
+on_violation(
+    "ex_appointments_client_time",
+    lambda: SlotTaken("You already have an appointment at that time."),
+)

@@ -16,7 +16,6 @@ from app.exceptions import DomainError
 from app.identity.service import Principal
 from scheduling.appointments.access import client_profile_of
 from scheduling.appointments.booking import new_appointment, validate_booking
-from scheduling.appointments.conflicts import conflicts_as_slot_taken
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.models import Appointment, AppointmentSeries, AppointmentStatus
 from scheduling.exceptions import SlotTaken
@@ -107,18 +106,16 @@ def book_series(
         )
         result.booked.append(appointment)
     if result.skipped and not skip_conflicts:
-        session.rollback()
         raise SeriesConflict(
             f"{len(result.skipped)} of {occurrences} occurrences cannot be booked; nothing was "
             "booked. Pick another time or set skip_conflicts.",
             errors={"conflicts": result.skipped},
         )
-    with conflicts_as_slot_taken(session=session):
-        session.add(series)
-        session.flush()
-        for appointment in result.booked:
-            appointment.series_id = series.id
-            session.add(appointment)
+    session.add(series)
+    session.flush()
+    for appointment in result.booked:
+        appointment.series_id = series.id
+        session.add(appointment)
     for appointment in result.booked:
         if appointment.status is AppointmentStatus.BOOKED:
             appointment_changed(appointment, "booked", session=session)

@@ -15,7 +15,6 @@ from app.identity.service import Principal
 from scheduling.appointments.access import client_profile_of
 from scheduling.appointments.booking import place_times
 from scheduling.appointments.checks import check_client_free, check_license, check_slot
-from scheduling.appointments.conflicts import conflicts_as_slot_taken
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.history import record_event
 from scheduling.appointments.holds import expire_stale_holds
@@ -65,8 +64,7 @@ def create_group_session(
     )
     place_times(group, session_type, start)
     record_event(group, action="created", actor_id=principal.user.id, from_status=None)
-    with conflicts_as_slot_taken(session=session):
-        session.add(group)
+    session.add(group)
     return group
 
 
