@@ -32,12 +32,14 @@ run: seed  ## create the venv, install, migrate SQLite, load demo data, serve on
 	@echo "Docs: http://127.0.0.1:5000/docs"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-lint: install-dev
+lint: install-dev  ## ruff, mypy (strict on scheduling/ and matching/) and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint  ## lint and run the whole suite (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
