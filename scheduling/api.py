@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scheduling.appointments.api import blp as appointments
+from scheduling.appointments.api import schedule_blp as therapist_schedule
 from scheduling.appointments.api import series_blp as appointment_series
-from scheduling.appointments.schedule_api import blp as therapist_schedule
 from scheduling.availability.api import blp as therapist_availability
 from scheduling.calendars.api import appointments_blp as appointment_invites
 from scheduling.calendars.api import feed_blp as calendar_feeds

@@ -80,7 +80,10 @@ def run_in_transaction(
             if _sqlstate(error) in RETRYABLE_SQLSTATES and attempt < attempts:
                 logger.warning("transaction retried", extra={"attempt": attempt})
                 continue
-            raise _as_domain_error(error) from error
+            meaning = _as_domain_error(error)
+            if meaning is None:
+                raise  # a bug, not a conflict: it surfaces as a 500 and in the logs
+            raise meaning from error
         except BaseException:
             session.rollback()
             raise
@@ -108,8 +111,8 @@ def _constraint_name(error: DBAPIError) -> str | None:
     return getattr(diagnostics, "constraint_name", None)
 
 
-def _as_domain_error(error: DBAPIError) -> Exception:
-    """The domain error a database failure means, or the failure itself if it is a bug."""
+def _as_domain_error(error: DBAPIError) -> DomainError | None:
+    """The domain error a database failure means, or None when it is a bug."""
     make = _violations.get(_constraint_name(error) or "")
     if make is not None:
         return make()
@@ -125,4 +128,4 @@ def _as_domain_error(error: DBAPIError) -> Exception:
         return Conflict("The change conflicts with existing data; nothing was saved.")
     if state.startswith(DATA_EXCEPTION_CLASS):
         return InvalidRequest("A value cannot be stored as given; nothing was saved.")
-    return error
+    return None

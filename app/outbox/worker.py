@@ -56,7 +56,7 @@ class Worker:
         self._last_run: dict[str, datetime] = {}
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Run the periodic jobs that are due, then handle due messages; returns messages claimed."""
+        """Run the due periodic jobs, then handle due messages; returns how many were claimed."""
         now = now or utcnow()
         self.run_due_jobs(now)
         claimed = self.claim(now)

@@ -1,4 +1,4 @@
-"""Endpoints for appointments, recurring series and group sessions."""
+"""Endpoints for appointments, recurring series and a therapist's schedule."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from scheduling.appointments.schemas import (
     SeriesRequestSchema,
     SeriesResultSchema,
 )
+from scheduling.schemas import WindowQuerySchema
 
 blp = ResourceBlueprint(
     "appointments", __name__, resource="appointments", url_prefix="/appointments"
@@ -33,6 +34,9 @@ blp = ResourceBlueprint(
 
 series_blp = ResourceBlueprint(
     "appointment_series", __name__, resource="appointment-series", url_prefix="/appointment-series"
+)
+schedule_blp = ResourceBlueprint(
+    "therapist_schedule", __name__, resource="therapists", url_prefix="/therapists"
 )
 
 
@@ -159,3 +163,16 @@ class Series(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Book a weekly or fortnightly series: all or nothing, or skipping conflicts."""
         return series.book_series(session=db.session, principal=current_principal(), **data)
+
+
+@schedule_blp.route("/<uuid:therapist_id>/schedule")
+class Schedule(MethodView):
+    @auth_required(schedule_blp, *STAFF)
+    @schedule_blp.arguments(WindowQuerySchema, location="query")
+    @schedule_blp.response(200, AppointmentSchema(many=True))
+    @documents_errors(schedule_blp, 404)
+    def get(self, query: dict[str, Any], therapist_id: uuid.UUID) -> Any:
+        """The therapist's appointments in a window (the therapist or their clinic's admin)."""
+        return queries.therapist_schedule(
+            session=db.session, principal=current_principal(), therapist_id=therapist_id, **query
+        )
