@@ -44,17 +44,9 @@ def _development_secret(instance_path: Path) -> str:
     return secret
 
 
-def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Build the application configuration from the environment and explicit overrides."""
-    overrides = dict(overrides or {})
-    instance_path = Path(
-        overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH
-    )
-    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "development")
-    if env not in {"development", "production", "testing"}:
-        raise ConfigurationError("APP_ENV must be one of development, production, testing")
-
-    config: dict[str, Any] = {
+def _service(env: str, instance_path: Path) -> dict[str, Any]:
+    """Database, secrets, tokens, password hashing, rate limits, request and log settings."""
+    return {
         "APP_ENV": env,
         "INSTANCE_PATH": str(instance_path),
         "DATABASE_URL": os.environ.get(
@@ -77,21 +69,37 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
-        # flask-smorest / OpenAPI
-        "API_TITLE": "Teletherapy API",
-        "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
-        "OPENAPI_URL_PREFIX": "/",
-        "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
-        "JSON_SORT_KEYS": False,
+    }
+
+
+# flask-smorest / OpenAPI (fixed; nothing here comes from the environment)
+OPENAPI_SETTINGS: dict[str, Any] = {
+    "API_TITLE": "Teletherapy API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    "JSON_SORT_KEYS": False,
+}
+
+
+def _matching() -> dict[str, Any]:
+    """Field encryption of intakes, crisis resources and the match window."""
+    return {
         # Fernet keys, comma-separated, newest first (older ones still decrypt: key rotation).
         "FIELD_ENCRYPTION_KEYS": [
             k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
         ],
         "CRISIS_RESOURCES_FILE": os.environ.get("CRISIS_RESOURCES_FILE"),
         "MATCH_WINDOW_DAYS": _env_int("MATCH_WINDOW_DAYS", 14),
+    }
+
+
+def _delivery() -> dict[str, Any]:
+    """Links, email over SMTP, reminders, and the outbox worker."""
+    return {
         # Links in invites and emails point at the app's pages, never at token-bearing URLs.
         "PUBLIC_APP_URL": os.environ.get("PUBLIC_APP_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "appointments@example.com"),
@@ -109,6 +117,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_RETRY_BASE_SECONDS": _env_int("OUTBOX_RETRY_BASE_SECONDS", 30),
         "OUTBOX_LEASE_SECONDS": _env_int("OUTBOX_LEASE_SECONDS", 120),
         "WORKER_POLL_SECONDS": _env_int("WORKER_POLL_SECONDS", 5),
+    }
+
+
+def _video_and_calendars() -> dict[str, Any]:
+    """The video provider and the fetching of therapists' external calendars."""
+    return {
         "JITSI_DOMAIN": os.environ.get("JITSI_DOMAIN"),
         "JITSI_APP_ID": os.environ.get("JITSI_APP_ID"),
         "JITSI_SECRET": os.environ.get("JITSI_SECRET"),
@@ -122,8 +136,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             if n.strip()
         ],
     }
-    config.update(overrides)
 
+
+def _settle_secrets(config: dict[str, Any], instance_path: Path) -> None:
+    """Fill in the development secret; refuse to start production without real secrets."""
     if not config["SECRET_KEY"]:
         if config["APP_ENV"] == "production":
             raise ConfigurationError(
@@ -139,4 +155,24 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         )
     if config["APP_ENV"] == "production" and len(config["SECRET_KEY"]) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the application configuration from the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    instance_path = Path(
+        overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH
+    )
+    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if env not in {"development", "production", "testing"}:
+        raise ConfigurationError("APP_ENV must be one of development, production, testing")
+    config: dict[str, Any] = {
+        **_service(env, instance_path),
+        **OPENAPI_SETTINGS,
+        **_matching(),
+        **_delivery(),
+        **_video_and_calendars(),
+    }
+    config.update(overrides)
+    _settle_secrets(config, instance_path)
     return config

@@ -19,6 +19,6 @@ PRIVACY_BANNED_WORDS: tuple[str, ...] = (
 
 
 def clinical_words_in(text: str) -> list[str]:
-    """The banned fragments found in a text (case-insensitive)."""
-    lowered = text.lower()
-    return [word for word in PRIVACY_BANNED_WORDS if word in lowered]
+    """The banned fragments found in a text (case-insensitive), in the order of the list."""
+    folded = text.casefold()
+    return [word for word in PRIVACY_BANNED_WORDS if word in folded]

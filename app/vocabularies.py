@@ -16,7 +16,11 @@ def _labelled(*pairs: tuple[str, str]) -> MappingProxyType[str, str]:
 JURISDICTIONS: Final = MappingProxyType(
     {
         sub.code.removeprefix("US-"): sub.name
-        for sub in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code)
+        for sub in sorted(
+            # pycountry's Subdivisions.get is not annotated.
+            pycountry.subdivisions.get(country_code="US"),  # type: ignore[no-untyped-call]
+            key=lambda s: s.code,
+        )
         if sub.type in {"State", "District"}
     }
 )
@@ -126,6 +130,9 @@ FORMATS: Final = _labelled(("video", "Video"), ("phone", "Phone"))
 CURRENCIES: Final = _labelled(
     ("USD", "US dollar"),
 )
+
+# Weekday names as the API spells them, in date.weekday() order (0 = Monday).
+WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 TIME_ZONES: Final = frozenset(available_timezones())
 

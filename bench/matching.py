@@ -13,21 +13,26 @@ import gc
 import itertools
 import time
 import tracemalloc
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from bench.common import measure
 from bench.evaluation.evaluate import OPENINGS_SHOWN, TOP, needs_and_wishes, preferred_window_test
-from bench.evaluation.synthetic import HORIZON_DAYS, generate
+from bench.evaluation.synthetic import HORIZON_DAYS, Population, generate
+from bench.evaluation.synthetic_clients import SyntheticClient
 from matching.ranking.catalog import Catalog, build_catalog
-from matching.ranking.constraints import feasible
+from matching.ranking.constraints import Needs, feasible
 from matching.ranking.effectiveness import effectiveness_table
-from matching.ranking.ranker import DEFAULT_WEIGHTS, rank, stage_one_features
+from matching.ranking.ranker import DEFAULT_WEIGHTS, Ranking, Wishes, rank, stage_one_features
 
 SIZES = (10_000, 100_000)
 CLIENTS = 200
 SEED = 2026
+
+# One client with what the ranker is given for them: needs, wishes, preferred-window test.
+Case = tuple[SyntheticClient, Needs, Wishes, Callable[[datetime], bool] | None]
 
 
 def array_bytes(catalog: Catalog) -> int:
@@ -49,6 +54,11 @@ def array_bytes(catalog: Catalog) -> int:
     return total
 
 
+def on_next(action: Callable[[Case], object], pending: Iterator[Case]) -> Callable[[], object]:
+    """A call of the action on the next pending case."""
+    return lambda: action(next(pending))
+
+
 def run(therapists: int) -> None:
     """Print the figures for one population size."""
     started = time.perf_counter()
@@ -64,6 +74,14 @@ def run(therapists: int) -> None:
         f"{len(slots):,} with open times; {CLIENTS} clients; seed {SEED} "
         f"(generated in {generated:.1f} s)"
     )
+    catalog = catalog_figures(population)
+    table = effectiveness_table(therapists, population.outcomes)
+    ranking_figures(population, catalog, table, slots)
+
+
+def catalog_figures(population: Population) -> Catalog:
+    """Print the catalog's memory and the build times of the catalog and effectiveness table."""
+    therapists = len(population.records)
     gc.collect()
     tracemalloc.start()
     catalog = build_catalog(population.records, version="bench")
@@ -86,7 +104,17 @@ def run(therapists: int) -> None:
         runs,
         lambda: effectiveness_table(therapists, population.outcomes),
     )
-    table = effectiveness_table(therapists, population.outcomes)
+    return catalog
+
+
+def ranking_figures(
+    population: Population,
+    catalog: Catalog,
+    table: np.ndarray,
+    slots: dict[int, list[datetime]],
+) -> None:
+    """Print feasible-set sizes, the time of each ranking stage per client, and matches shown."""
+    therapists = len(population.records)
     through = population.start + timedelta(days=HORIZON_DAYS)
     cases = [
         (client, *needs_and_wishes(client, through=through), preferred_window_test(client))
@@ -98,10 +126,10 @@ def run(therapists: int) -> None:
         f"max {max(sizes):,}, zero for {sum(s == 0 for s in sizes)} clients"
     )
 
-    def open_times(rows: list[int]) -> dict[int, list]:
+    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
         return {r: slots[r] for r in rows if r in slots}
 
-    def one_rank(case) -> object:
+    def one_rank(case: Case) -> Ranking:
         client, needs, wishes, window = case
         return rank(
             catalog,
@@ -117,20 +145,21 @@ def run(therapists: int) -> None:
             crisis=client.high_risk,
         )
 
-    def stage_one(case) -> object:
+    def stage_one(case: Case) -> dict[str, np.ndarray]:
         _, needs, wishes, _ = case
         rows = np.flatnonzero(feasible(catalog, needs, population.active))
         return stage_one_features(
             catalog, rows, wishes, effectiveness=table, active=population.active
         )
 
-    for label, action in (
+    actions: list[tuple[str, Callable[[Case], object]]] = [
         ("feasible() only", lambda c: feasible(catalog, c[1], population.active)),
         ("feasible() + stage_one_features()", stage_one),
         ("rank(): stage one + two, precomputed slots", one_rank),
-    ):
+    ]
+    for label, action in actions:
         pending = itertools.cycle(cases)
-        measure(f"{label} ({therapists:,})", CLIENTS, lambda a=action, p=pending: a(next(p)))
+        measure(f"{label} ({therapists:,})", CLIENTS, on_next(action, pending))
     shown = [len(one_rank(case).matches) for case in cases]
     print(f"matches returned per client: mean {np.mean(shown):.1f} (limit {TOP})")
 

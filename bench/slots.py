@@ -11,9 +11,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.directory.models import TherapistProfile
+from app.directory.models import ClientProfile, Clinic, TherapistProfile
+from app.identity.security import Security
 from bench.common import fresh_database, measure
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.availability.models import AvailabilityRule
@@ -21,7 +23,7 @@ from scheduling.session_types.models import SessionType
 from scheduling.session_types.service import slot_policy
 from scheduling.slots.engine import bookable_starts
 from scheduling.slots.inputs import availabilities, busy_intervals
-from scheduling.slots.service import list_slots, next_free_slots
+from scheduling.slots.service import SlotList, list_slots, next_free_slots
 from tests.factories import make_client, make_clinic, make_therapist
 
 WEEK = {
@@ -34,7 +36,9 @@ WEEK = {
 }
 
 
-def add_practice(session, security, clinic, zone: str) -> tuple[TherapistProfile, SessionType]:
+def add_practice(
+    session: Session, security: Security, clinic: Clinic, zone: str
+) -> tuple[TherapistProfile, SessionType]:
     therapist = make_therapist(session, security, clinic, timezone=zone)
     for weekday, spans in WEEK.items():
         for start, end in spans:
@@ -62,7 +66,15 @@ def add_practice(session, security, clinic, zone: str) -> tuple[TherapistProfile
     return therapist, session_type
 
 
-def book_around(session, therapist, session_type, client, start, count: int, rng) -> int:
+def book_around(
+    session: Session,
+    therapist: TherapistProfile,
+    session_type: SessionType,
+    client: ClientProfile,
+    start: datetime,
+    count: int,
+    rng: random.Random,
+) -> int:
     placed, tries = 0, 0
     taken: list[datetime] = []
     while placed < count and tries < count * 20:
@@ -95,44 +107,29 @@ def book_around(session, therapist, session_type, client, start, count: int, rng
     return placed
 
 
-def main() -> None:
-    url, session, security = fresh_database()
-    rng = random.Random(7)
-    clinic = make_clinic(session)
-    therapist, session_type = add_practice(session, security, clinic, "America/New_York")
-    client = make_client(session, security)
-    now = utcnow()
-    start = now + timedelta(days=1)
-    booked = book_around(session, therapist, session_type, client, start, 40, rng)
-    end = start + timedelta(days=30)
-    print(
-        f"database: {url.split('://')[0]}; therapist week: 6 days, {booked} booked "
-        "appointments in 30 days, 50-min sessions every 30 min"
-    )
+def one_therapist(
+    session: Session,
+    therapist: TherapistProfile,
+    session_type: SessionType,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> None:
+    """Time one therapist's listing, through the service and through the pure engine."""
 
-    count = len(
-        list_slots(
+    def listing() -> SlotList:
+        return list_slots(
             session=session,
             therapist_id=therapist.id,
             session_type_id=session_type.id,
             start=start,
             end=end,
             now=now,
-        ).slots
-    )
-    print(f"30-day listing has {count} slots")
-    measure(
-        "30 days of slots, one therapist (service, with queries)",
-        300,
-        lambda: list_slots(
-            session=session,
-            therapist_id=therapist.id,
-            session_type_id=session_type.id,
-            start=start,
-            end=end,
-            now=now,
-        ),
-    )
+        )
+
+    print(f"30-day listing has {len(listing().slots)} slots")
+    measure("30 days of slots, one therapist (service, with queries)", 300, listing)
     availability = availabilities([therapist], session=session, start=start.date(), end=end.date())[
         therapist.id
     ]
@@ -148,6 +145,17 @@ def main() -> None:
         ),
     )
 
+
+def many_therapists(
+    session: Session,
+    security: Security,
+    clinic: Clinic,
+    *,
+    start: datetime,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """Add 499 more therapists (every fifth with bookings) and time a search over all of them."""
     zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"]
     for index in range(499):
         other, other_type = add_practice(session, security, clinic, zones[index % 4])
@@ -168,6 +176,25 @@ def main() -> None:
             now=now,
         ),
     )
+
+
+def main() -> None:
+    """Set up one therapist with bookings, time their slots, then a search over 500."""
+    url, session, security = fresh_database()
+    rng = random.Random(7)
+    clinic = make_clinic(session)
+    therapist, session_type = add_practice(session, security, clinic, "America/New_York")
+    client = make_client(session, security)
+    now = utcnow()
+    start = now + timedelta(days=1)
+    booked = book_around(session, therapist, session_type, client, start, 40, rng)
+    end = start + timedelta(days=30)
+    print(
+        f"database: {url.split('://')[0]}; therapist week: 6 days, {booked} booked "
+        "appointments in 30 days, 50-min sessions every 30 min"
+    )
+    one_therapist(session, therapist, session_type, start=start, end=end, now=now)
+    many_therapists(session, security, clinic, start=start, now=now, rng=rng)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from app.config import load_config
 from app.db.base import UTCDateTime
@@ -14,10 +17,11 @@ target_metadata = metadata
 
 
 def _database_url() -> str:
-    return config.attributes.get("database_url") or load_config()["DATABASE_URL"]
+    url: str = config.attributes.get("database_url") or load_config()["DATABASE_URL"]
+    return url
 
 
-def _render_item(kind: str, obj: object, _context: object) -> str | bool:
+def _render_item(kind: str, obj: object, _context: AutogenContext) -> str | Literal[False]:
     """Render project types as plain SQLAlchemy types so migrations never import app code."""
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -12,7 +12,7 @@ from scheduling.availability.models import MINUTES_PER_DAY
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
 
 
-class WallClock(fields.Field):
+class WallClock(fields.Field[int]):
     """A local time of day "HH:MM" (24:00 allowed as an end), as minutes after midnight."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.directory.clinics import create_clinic
 from app.directory.models import (
+    FACETS,
     ClientProfile,
     Clinic,
     TherapistLicense,
@@ -72,7 +73,7 @@ def make_therapist(
     user = make_user(
         session, security, Role.THERAPIST, clinic=clinic, email=fields.pop("email", None)
     )
-    facets = {name: fields.pop(name) for name in list(fields) if name in _FACET_NAMES}
+    facets = {name: fields.pop(name) for name in list(fields) if name in FACETS}
     profile = TherapistProfile(
         user=user,
         clinic=clinic,
@@ -102,17 +103,6 @@ def make_therapist(
     return profile
 
 
-_FACET_NAMES = {
-    "specialties",
-    "modalities",
-    "languages",
-    "communities",
-    "age_groups",
-    "insurance_plans",
-    "formats",
-}
-
-
 def make_client(session: Session, security: Security, **fields: Any) -> ClientProfile:
     """Create a client with a profile."""
     user = make_user(session, security, Role.CLIENT, email=fields.pop("email", None))
@@ -133,7 +123,8 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD) -> dict[str
     """Log in through the API and return the token response."""
     response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.get_json()
-    return response.get_json()
+    tokens: dict[str, Any] = response.get_json()
+    return tokens
 
 
 def bearer(tokens: dict[str, Any] | str) -> dict[str, str]:

@@ -108,7 +108,7 @@ class Therapists(MethodView):
         """Search the public directory of therapists."""
         page, page_size = query.pop("page"), query.pop("page_size")
         return search_therapists(
-            TherapistFilters(**query),
+            TherapistFilters.from_query(query),
             session=db.session,
             page=page,
             page_size=page_size,

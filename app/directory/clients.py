@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.ages import age_on
 from app.directory.exceptions import InvalidProfile
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.accounts import hash_new_password, new_user, normalize_email
@@ -22,10 +22,6 @@ MINIMUM_AGE = 18
 MINOR_AGE_GROUPS = frozenset({"children", "teens"})
 
 
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _check_adult(fields: dict[str, Any]) -> None:
     born = fields.get("date_of_birth")
     today = utcnow().date()
@@ -34,7 +30,7 @@ def _check_adult(fields: dict[str, Any]) -> None:
             raise InvalidProfile(
                 "Invalid date of birth.", errors={"date_of_birth": ["Is in the future."]}
             )
-        if _age_on(born, today) < MINIMUM_AGE:
+        if age_on(born, today) < MINIMUM_AGE:
             raise InvalidProfile(
                 "Clients must be adults to register themselves.",
                 errors={"date_of_birth": [f"You must be at least {MINIMUM_AGE} to register."]},

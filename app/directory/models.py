@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
+    CursorResult,
     ForeignKey,
     Index,
     String,
@@ -50,10 +53,19 @@ class TherapistFacet(Base):
 
 
 class FacetList:
-    """Descriptor exposing one facet of a therapist as a sorted list of codes."""
+    """Descriptor exposing one facet of a therapist as a sorted list of codes.
 
-    def __init__(self, facet: str) -> None:
-        self.facet = facet
+    Declaring one on TherapistProfile is what makes a facet: FACETS collects them, and the
+    schemas, the directory filters and the matching catalog all derive from FACETS.
+    """
+
+    def __init__(self, *, vocabulary: str, parameter: str) -> None:
+        self.facet = ""  # the attribute's name, set when the class is created
+        self.vocabulary = vocabulary  # the vocabulary its codes come from
+        self.parameter = parameter  # the directory search's query parameter filtering on it
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.facet = name
 
     def __get__(self, profile: TherapistProfile | None, owner: Any) -> Any:
         if profile is None:
@@ -66,17 +78,6 @@ class FacetList:
         present = {f.code for f in kept if f.facet == self.facet}
         kept += [TherapistFacet(facet=self.facet, code=c) for c in sorted(wanted - present)]
         profile.facets = kept
-
-
-FACETS = (
-    "specialties",
-    "modalities",
-    "languages",
-    "communities",
-    "age_groups",
-    "insurance_plans",
-    "formats",
-)
 
 
 class TherapistProfile(UUIDPrimaryKey, Timestamps, Base):
@@ -118,13 +119,19 @@ class TherapistProfile(UUIDPrimaryKey, Timestamps, Base):
         cascade="all, delete-orphan", lazy="selectin"
     )
 
-    specialties = FacetList("specialties")
-    modalities = FacetList("modalities")
-    languages = FacetList("languages")
-    communities = FacetList("communities")
-    age_groups = FacetList("age_groups")
-    insurance_plans = FacetList("insurance_plans")
-    formats = FacetList("formats")
+    specialties = FacetList(vocabulary="concerns", parameter="specialty")
+    modalities = FacetList(vocabulary="modalities", parameter="modality")
+    languages = FacetList(vocabulary="languages", parameter="language")
+    communities = FacetList(vocabulary="communities", parameter="community")
+    age_groups = FacetList(vocabulary="age_groups", parameter="age_group")
+    insurance_plans = FacetList(vocabulary="insurance_plans", parameter="insurance")
+    formats = FacetList(vocabulary="formats", parameter="format")
+
+
+# Every facet by name, in declaration order: the one list of facets everything else reads.
+FACETS: Mapping[str, FacetList] = MappingProxyType(
+    {f.facet: f for f in vars(TherapistProfile).values() if isinstance(f, FacetList)}
+)
 
 
 class TherapistLicense(UUIDPrimaryKey, Base):
@@ -170,27 +177,28 @@ class ClientProfile(UUIDPrimaryKey, Timestamps, Base):
 class DirectoryRevision(Base):
     """Changes on every edit of therapist profiles, so caches know to rebuild.
 
-    A counter plus a random token: the token never repeats, even when a transaction that bumped
-    the counter is rolled back and the counter value comes round again.
+    A random token rather than a counter: it never repeats, even when a transaction that changed
+    it is rolled back.
     """
 
     __tablename__ = "directory_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    counter: Mapped[int] = mapped_column(default=0)
     token: Mapped[str] = mapped_column(String(32))
 
 
 def bump_directory_revision(*, session: Session) -> None:
     """Record that the directory changed (no commit)."""
     token = uuid.uuid4().hex
-    updated = session.execute(
-        update(DirectoryRevision)
-        .where(DirectoryRevision.id == 1)
-        .values(counter=DirectoryRevision.counter + 1, token=token)
+    # An UPDATE without RETURNING always executes to a CursorResult, which has the rowcount.
+    updated = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(DirectoryRevision).where(DirectoryRevision.id == 1).values(token=token)
+        ),
     )
     if updated.rowcount == 0:
-        session.add(DirectoryRevision(id=1, counter=1, token=token))
+        session.add(DirectoryRevision(id=1, token=token))
 
 
 def directory_revision(*, session: Session) -> str:

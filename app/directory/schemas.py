@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.directory.models import FACETS
 from app.identity.schemas import UserSchema
 from app.privacy import clinical_words_in
 from app.web.fields import Money, TimeZone, code, codes, email_address, trimmed
@@ -60,21 +61,17 @@ class TherapistWritableSchema(Schema):
     photo_url = fields.URL(schemes={"https"}, allow_none=True, validate=validate.Length(max=500))
     gender = code("genders", allow_none=True)
     timezone = TimeZone()
-    formats = codes("formats")
-    specialties = codes("concerns")
-    modalities = codes("modalities")
-    languages = codes("languages")
-    communities = codes("communities")
-    age_groups = codes("age_groups")
     accepting_new_clients = fields.Boolean()
-    # admin only
+    # admin only (with the insurance_plans facet)
     licenses = fields.List(fields.Nested(LicenseSchema), validate=validate.Length(max=60))
-    insurance_plans = codes("insurance_plans")
     currency = code("currencies")
     self_pay_rate_cents = Money()
     sliding_scale_min_cents = Money(allow_none=True)
     max_caseload = fields.Integer(strict=True, validate=validate.Range(min=1, max=500))
     risk_trained = fields.Boolean(metadata={"description": "Trained for clients at risk"})
+
+    class Meta:
+        include = {name: codes(facet.vocabulary) for name, facet in FACETS.items()}
 
 
 class TherapistCreateSchema(TherapistWritableSchema):
@@ -98,18 +95,14 @@ class TherapistSchema(Schema):
     gender = fields.String(allow_none=True)
     timezone = fields.String()
     licenses = fields.List(fields.Nested(LicenseSchema))
-    specialties = fields.List(fields.String())
-    modalities = fields.List(fields.String())
-    languages = fields.List(fields.String())
-    communities = fields.List(fields.String())
-    age_groups = fields.List(fields.String())
-    insurance_plans = fields.List(fields.String())
-    formats = fields.List(fields.String())
     currency = fields.String()
     self_pay_rate_cents = fields.Integer()
     sliding_scale_min_cents = fields.Integer(allow_none=True)
     accepting_new_clients = fields.Boolean()
     risk_trained = fields.Boolean()
+
+    class Meta:
+        include = {name: fields.List(fields.String()) for name in FACETS}
 
 
 class TherapistStaffSchema(TherapistSchema):
@@ -130,17 +123,13 @@ class TherapistQuerySchema(Schema):
     """Directory filters and paging."""
 
     jurisdiction = code("jurisdictions", metadata={"description": "Licensed and unexpired there"})
-    language = code("languages")
-    specialty = code("concerns")
-    modality = code("modalities")
-    insurance = code("insurance_plans")
-    community = code("communities")
-    age_group = code("age_groups")
-    format = code("formats")
     gender = code("genders")
     accepting_new_clients = fields.Boolean()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+    class Meta:
+        include = {facet.parameter: code(facet.vocabulary) for facet in FACETS.values()}
 
 
 class TherapistPageSchema(Schema):

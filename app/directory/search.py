@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.directory.models import TherapistFacet, TherapistLicense, TherapistProfile
+from app.directory.models import FACETS, TherapistFacet, TherapistLicense, TherapistProfile
 from app.directory.therapists import live_therapists
-
-# query parameter -> facet it filters on
-FACET_FILTERS = {
-    "language": "languages",
-    "specialty": "specialties",
-    "modality": "modalities",
-    "insurance": "insurance_plans",
-    "community": "communities",
-    "age_group": "age_groups",
-    "format": "formats",
-}
 
 
 @dataclass(frozen=True)
 class TherapistFilters:
-    """Directory filters; None means "any"."""
+    """Directory filters; None means "any". `facets` maps a facet to a code it must list."""
 
     jurisdiction: str | None = None
     gender: str | None = None
     accepting_new_clients: bool | None = None
-    language: str | None = None
-    specialty: str | None = None
-    modality: str | None = None
-    insurance: str | None = None
-    community: str | None = None
-    age_group: str | None = None
-    format: str | None = None
+    facets: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> TherapistFilters:
+        """Filters from the search's query parameters (each facet has its own parameter)."""
+        facet_of = {f.parameter: name for name, f in FACETS.items()}
+        return cls(
+            **{key: value for key, value in query.items() if key not in facet_of},
+            facets={facet_of[key]: value for key, value in query.items() if key in facet_of},
+        )
 
 
 @dataclass(frozen=True)
@@ -62,8 +56,7 @@ def search_therapists(
                 TherapistLicense.expires_on >= today,
             )
         )
-    for parameter, facet in FACET_FILTERS.items():
-        wanted = getattr(filters, parameter)
+    for facet, wanted in filters.facets.items():
         if wanted is not None:
             query = query.where(
                 exists().where(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -37,7 +37,7 @@ ADMIN_ONLY_FIELDS = frozenset(
 )
 
 
-def live_therapists() -> Any:
+def live_therapists() -> Select[TherapistProfile]:
     """A select of therapist profiles whose accounts are not deleted."""
     return (
         select(TherapistProfile)

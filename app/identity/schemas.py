@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from app.web.fields import TimeZone, code, email_address, trimmed
 
-PASSWORD = {"validate": validate.Length(min=1, max=1024), "load_only": True}
+PASSWORD: dict[str, Any] = {"validate": validate.Length(min=1, max=1024), "load_only": True}
 
 
 class UserSchema(Schema):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -93,12 +94,16 @@ def _rotate(
             auth_session.revoked_at, auth_session.revoke_reason = now, "refresh_token_reused"
         return InvalidToken("The refresh token was already used; please log in again.")
     # Mark the token spent atomically, so two concurrent refreshes cannot both succeed.
-    spent = session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None))
-        .values(used_at=now)
+    # An UPDATE without RETURNING always executes to a CursorResult, which has the rowcount.
+    spent = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None))
+            .values(used_at=now)
+        ),
     )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    if spent.rowcount != 1:
         raise InvalidToken("The refresh token was already used; please log in again.")
     if (
         auth_session.revoked_at is not None

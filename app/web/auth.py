@@ -19,7 +19,7 @@ from app.web.extensions import adapter, db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-BEARER_SECURITY = [{"bearerAuth": []}]
+BEARER_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def security() -> Security:
@@ -29,7 +29,8 @@ def security() -> Security:
 
 def current_principal() -> Principal:
     """Return the authenticated caller (only inside a view guarded by auth_required)."""
-    return g.principal
+    principal: Principal = g.principal
+    return principal
 
 
 def _bearer_token() -> str:
@@ -54,7 +55,7 @@ def auth_required(blp: Blueprint, *roles: Role) -> Callable[[F], F]:
             g.principal = principal
             return view(*args, **kwargs)
 
-        documented = blp.doc(security=BEARER_SECURITY)(wrapper)
+        documented: F = blp.doc(security=BEARER_SECURITY)(wrapper)
         codes = (401, 403) if roles else (401,)
         return documents_errors(blp, *codes)(documented)
 

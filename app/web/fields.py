@@ -25,7 +25,7 @@ def code(vocabulary: str, **kwargs: Any) -> fields.String:
     )
 
 
-def codes(vocabulary: str, *, max_items: int = 30, **kwargs: Any) -> fields.List:
+def codes(vocabulary: str, *, max_items: int = 30, **kwargs: Any) -> fields.List[str]:
     """A list of distinct codes of the named vocabulary."""
 
     def _distinct(values: list[str]) -> None:

@@ -11,10 +11,12 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
-from bench.evaluation.synthetic import HORIZON_DAYS, Population, SyntheticClient, generate, grades
+from bench.evaluation.synthetic import HORIZON_DAYS, Population, generate, grades
+from bench.evaluation.synthetic_clients import SyntheticClient
 from matching.ranking.catalog import Catalog, build_catalog
 from matching.ranking.constraints import Needs, feasible
 from matching.ranking.criteria import split_request, window_test
@@ -116,7 +118,9 @@ def _rankers(
     }
 
 
-def run(therapists: int, clients: int, seed: int) -> tuple[dict[str, dict[str, float]], dict]:
+def run(
+    therapists: int, clients: int, seed: int
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """Metrics per ranker, and a description of the setup."""
     population = generate(therapists, clients, seed)
     catalog = build_catalog(population.records, version=f"synthetic-{seed}")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.vocabularies import WEEKDAYS
 from app.web.fields import TimeZone, code, codes, trimmed
 from scheduling.schemas import WallClock, instant
 
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-
-def answers(items: int, label: str) -> fields.List:
+def answers(items: int, label: str) -> fields.List[int]:
     """A questionnaire's answers: exactly `items` integers from 0 to 3."""
     return fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=0, max=3)),
@@ -49,7 +50,7 @@ class PaymentSchema(Schema):
     )
 
     @validates_schema
-    def _consistent(self, data: dict, **_: object) -> None:
+    def _consistent(self, data: dict[str, Any], **_: object) -> None:
         if data["method"] == "insurance" and not data.get("insurance_plan"):
             raise ValidationError("Required with method insurance.", "insurance_plan")
         if data["method"] == "self_pay" and data.get("max_per_session_cents") is None:
@@ -59,12 +60,12 @@ class PaymentSchema(Schema):
 class PreferredTimeSchema(Schema):
     """A weekly window in the client's own time zone."""
 
-    weekday = fields.String(required=True, validate=validate.OneOf(WEEKDAY_NAMES))
+    weekday = fields.String(required=True, validate=validate.OneOf(WEEKDAYS))
     start_minute = WallClock(required=True, data_key="start")
     end_minute = WallClock(required=True, data_key="end")
 
     @validates_schema
-    def _ordered(self, data: dict, **_: object) -> None:
+    def _ordered(self, data: dict[str, Any], **_: object) -> None:
         if data["start_minute"] >= data["end_minute"]:
             raise ValidationError("Must end after it starts.", "end")
 

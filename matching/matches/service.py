@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,21 +14,23 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.ages import age_group_of
 from app.directory.models import ClientProfile, TherapistProfile
 from app.encryption import FieldCipher
 from app.identity.service import Principal
+from app.vocabularies import WEEKDAYS
 from matching.intake.crisis import CrisisDirectory
 from matching.intake.models import Intake
 from matching.intake.service import own_intake
 from matching.matches.models import MatchDecline, MatchExposure
 from matching.ranking.cache import active_clients, catalog_cache
+from matching.ranking.catalog import Catalog
 from matching.ranking.constraints import Needs, Relaxation
 from matching.ranking.criteria import Window, split_request, window_test
-from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, Wishes, rank
+from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, Ranking, Wishes, rank
 from matching.training.models import RankerModel
 from scheduling.slots.service import next_free_slots
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 OPENINGS_PER_THERAPIST = 20
 
 
@@ -83,19 +86,6 @@ def current_weights(*, session: Session) -> tuple[str, dict[str, float]]:
     return model.version, dict(model.weights)
 
 
-def _age_group(client: ClientProfile, today: date) -> str | None:
-    if client.age_group:
-        return client.age_group
-    if client.date_of_birth is None:
-        return None
-    years = (
-        today.year
-        - client.date_of_birth.year
-        - ((today.month, today.day) < (client.date_of_birth.month, client.date_of_birth.day))
-    )
-    return "young_adults" if years <= 25 else "adults" if years <= 64 else "older_adults"
-
-
 def needs_and_wishes(
     intake: Intake, client: ClientProfile, *, through: date, declined: frozenset[int]
 ) -> tuple[Needs, Wishes]:
@@ -108,7 +98,7 @@ def needs_and_wishes(
         high_risk=intake.high_risk,
         preferences=intake.preferences,
         payment=intake.payment,
-        age_group=_age_group(client, through),
+        age_group=age_group_of(client.age_group, client.date_of_birth, through),
         through=through,
         declined=declined,
     )
@@ -146,20 +136,6 @@ def find_matches(
     if intake.free_text_encrypted:
         wishes = replace(wishes, text=cipher.decrypt(intake.free_text_encrypted))
     version, weights = current_weights(session=session)
-
-    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
-        ids = [catalog.ids[r] for r in rows]
-        profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
-        slots = next_free_slots(
-            list(profiles),
-            session=session,
-            start=now,
-            end=window_end,
-            per_therapist=OPENINGS_PER_THERAPIST,
-            now=now,
-        )
-        return {catalog.position[t]: found for t, found in slots.items()}
-
     ranking = rank(
         catalog,
         needs,
@@ -168,12 +144,40 @@ def find_matches(
         effectiveness=catalog_cache.effectiveness(session, catalog),
         weights=weights,
         limit=limit,
-        open_times=open_times,
+        open_times=_open_times(catalog, session=session, now=now, end=window_end),
         in_preferred_window=window_test(_preferred_windows(intake), intake.timezone),
         window_days=window_days,
         crisis=intake.high_risk,
     )
     _record_exposures(session, intake, ranking.matches, version)
+    return _match_list(intake, ranking, version, crisis, session=session)
+
+
+def _open_times(
+    catalog: Catalog, *, session: Session, now: datetime, end: datetime
+) -> Callable[[list[int]], dict[int, list[datetime]]]:
+    """The ranker's callback: the next open times, until `end`, of the therapists in rows."""
+
+    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
+        ids = [catalog.ids[r] for r in rows]
+        profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
+        slots = next_free_slots(
+            list(profiles),
+            session=session,
+            start=now,
+            end=end,
+            per_therapist=OPENINGS_PER_THERAPIST,
+            now=now,
+        )
+        return {catalog.position[t]: found for t, found in slots.items()}
+
+    return open_times
+
+
+def _match_list(
+    intake: Intake, ranking: Ranking, version: str, crisis: CrisisDirectory, *, session: Session
+) -> MatchList:
+    """The answer as the client sees it: profiles, openings in their zone, or why none fit."""
     profiles = {
         p.id: p
         for p in session.scalars(

@@ -10,7 +10,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import utcnow
-from app.directory.models import TherapistProfile, directory_revision
+from app.directory.models import FACETS, TherapistProfile, directory_revision
 from app.directory.therapists import live_therapists
 from matching.matches.models import MatchOutcome
 from matching.ranking.catalog import Catalog, TherapistRecord, build_catalog
@@ -27,7 +27,6 @@ class CatalogCache:
         self._lock = threading.Lock()
         self._catalogs: dict[str, Catalog] = {}
         self._effectiveness: dict[str, tuple[tuple[str, int, object], np.ndarray]] = {}
-        self.builds = 0
 
     def catalog(self, session: Session) -> Catalog:
         """The catalog for the session's database, rebuilt if the directory changed."""
@@ -41,7 +40,6 @@ class CatalogCache:
             if cached is None or cached.version != version:
                 cached = build_catalog(load_records(session=session), version=version)
                 self._catalogs[key] = cached
-                self.builds += 1
         return cached
 
     def effectiveness(self, session: Session, catalog: Catalog) -> np.ndarray:
@@ -62,7 +60,7 @@ class CatalogCache:
         observations = [
             (catalog.position[t], domain, -float(change))
             for t, domain, change in rows
-            if t in catalog.position
+            if t in catalog.position and change is not None
         ]
         table = effectiveness_table(len(catalog), observations)
         self._effectiveness[key] = (stamp, table)
@@ -87,18 +85,7 @@ def load_records(*, session: Session) -> list[TherapistRecord]:
             self_pay_rate_cents=p.self_pay_rate_cents,
             sliding_scale_min_cents=p.sliding_scale_min_cents,
             licenses=[(lic.jurisdiction, lic.expires_on) for lic in p.licenses],
-            facets={
-                name: getattr(p, name)
-                for name in (
-                    "specialties",
-                    "modalities",
-                    "communities",
-                    "languages",
-                    "insurance_plans",
-                    "age_groups",
-                    "formats",
-                )
-            },
+            facets={name: getattr(p, name) for name in FACETS},
         )
         for p in profiles
     ]

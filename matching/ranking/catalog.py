@@ -17,12 +17,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
 
-from app.vocabularies import COMMUNITIES, CONCERNS, MODALITIES
+from app.directory.models import FACETS
+from app.vocabularies import VOCABULARIES
 
-# Facets whose codes become one-hot columns; the first three also describe what a therapist does.
+# Every facet's codes become one-hot columns. These three describe what a therapist does: their
+# columns are the whole vocabulary (other codes are dropped); the rest take the codes that occur.
 TAG_FACETS = ("specialties", "modalities", "communities")
-FILTER_FACETS = ("languages", "insurance_plans", "age_groups", "formats")
-TAG_VOCABULARIES = {"specialties": CONCERNS, "modalities": MODALITIES, "communities": COMMUNITIES}
+TAG_VOCABULARIES = {facet: VOCABULARIES[FACETS[facet].vocabulary] for facet in TAG_FACETS}
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,6 @@ class Catalog:
 
     version: str
     ids: list[uuid.UUID]
-    names: list[str]
     position: dict[uuid.UUID, int]
     accepting: np.ndarray
     max_caseload: np.ndarray
@@ -116,7 +116,7 @@ def _binarize(
 def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalog:
     """Encode every record; O(total facet codes + bio words)."""
     binarizers, matrices = {}, {}
-    for facet in TAG_FACETS + FILTER_FACETS:
+    for facet in FACETS:
         binarizers[facet], matrices[facet] = _binarize(facet, records)
     licenses: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for row, record in enumerate(records):
@@ -141,7 +141,6 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalo
     return Catalog(
         version=version,
         ids=[r.id for r in records],
-        names=[r.display_name for r in records],
         position={r.id: row for row, r in enumerate(records)},
         accepting=np.array([r.accepting_new_clients for r in records], dtype=bool),
         max_caseload=np.array([r.max_caseload for r in records], dtype=float),

@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 
 from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, JURISDICTIONS, LANGUAGES
 from app.vocabularies import MODALITIES as MODALITY_LABELS
@@ -72,7 +74,9 @@ class Ranking:
     no_open_times: int = 0
 
 
-def _preference_scores(catalog: Catalog, rows: np.ndarray, wishes: Wishes) -> np.ndarray:
+def _preference_scores(
+    catalog: Catalog, rows: np.ndarray, wishes: Wishes
+) -> npt.NDArray[np.float64]:
     parts = []
     if wishes.gender:
         parts.append(catalog.gender[rows] == wishes.gender)
@@ -85,7 +89,8 @@ def _preference_scores(catalog: Catalog, rows: np.ndarray, wishes: Wishes) -> np
         parts.append(faith if wishes.faith_based else ~faith)
     if not parts:
         return np.full(len(rows), 0.5)
-    return np.mean(np.vstack(parts).astype(float), axis=0)
+    scores: npt.NDArray[np.float64] = np.mean(np.vstack(parts).astype(float), axis=0)
+    return scores
 
 
 def stage_one_features(
@@ -120,8 +125,17 @@ def stage_one_features(
     }
 
 
-def weighted(features: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-    """The soft score: a weighted sum of the features."""
+@overload
+def weighted(features: Mapping[str, float], weights: Mapping[str, float]) -> float: ...
+@overload
+def weighted(
+    features: Mapping[str, npt.NDArray[np.float64]], weights: Mapping[str, float]
+) -> npt.NDArray[np.float64]: ...
+def weighted(
+    features: Mapping[str, float] | Mapping[str, npt.NDArray[np.float64]],
+    weights: Mapping[str, float],
+) -> float | npt.NDArray[np.float64]:
+    """The soft score: a weighted sum of the features (of one therapist, or of rows of them)."""
     return sum(weights.get(name, 0.0) * np.asarray(values) for name, values in features.items())
 
 
@@ -167,6 +181,32 @@ def _reasons(
     return reasons
 
 
+# A shortlisted therapist with open times: row, feature values, openings, preferred openings.
+_Candidate = tuple[int, dict[str, float], list[datetime], int]
+
+
+def _bookable(
+    rows: np.ndarray,
+    best: np.ndarray,
+    features: Mapping[str, np.ndarray],
+    slots: Mapping[int, list[datetime]],
+    in_preferred_window: Callable[[datetime], bool] | None,
+) -> list[_Candidate]:
+    """Stage two: the shortlisted therapists with open times, their availability scored."""
+    candidates: list[_Candidate] = []
+    for index in best:
+        row = int(rows[index])
+        openings = sorted(slots.get(row, []))
+        if not openings:
+            continue
+        preferred = sum(1 for t in openings if in_preferred_window and in_preferred_window(t))
+        counted = preferred if in_preferred_window else len(openings)
+        values = {name: float(f[index]) for name, f in features.items()}
+        values["availability"] = min(counted, ENOUGH_OPENINGS) / ENOUGH_OPENINGS
+        candidates.append((row, values, openings, preferred))
+    return candidates
+
+
 def rank(
     catalog: Catalog,
     needs: Needs,
@@ -192,17 +232,7 @@ def rank(
     keep = min(len(rows), max(shortlist, limit * 5))
     best = np.argpartition(-partial, keep - 1)[:keep] if keep < len(rows) else np.arange(len(rows))
     slots = open_times([int(rows[i]) for i in best])
-    candidates = []
-    for index in best:
-        row = int(rows[index])
-        openings = sorted(slots.get(row, []))
-        if not openings:
-            continue
-        preferred = sum(1 for t in openings if in_preferred_window and in_preferred_window(t))
-        counted = preferred if in_preferred_window else len(openings)
-        values = {name: float(f[index]) for name, f in features.items()}
-        values["availability"] = min(counted, ENOUGH_OPENINGS) / ENOUGH_OPENINGS
-        candidates.append((row, values, openings, preferred))
+    candidates = _bookable(rows, best, features, slots, in_preferred_window)
     no_open = len(best) - len(candidates)
     if crisis:
         candidates.sort(key=lambda c: (c[2][0], -weighted(c[1], weights)))

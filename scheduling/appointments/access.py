@@ -39,7 +39,7 @@ def therapist_profile_of(principal: Principal, *, session: Session) -> Therapist
     )
 
 
-def visible_to(principal: Principal, *, session: Session) -> Select[tuple[Appointment]]:
+def visible_to(principal: Principal, *, session: Session) -> Select[Appointment]:
     """A select of the appointments the caller may see."""
     query = select(Appointment)
     user = principal.user

@@ -12,7 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
-from scheduling.appointments import booking, lifecycle, queries, series
+from scheduling.appointments import booking, confirmation, lifecycle, queries, series
 from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.appointments.schemas import (
@@ -84,7 +84,7 @@ class Confirm(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, appointment_id: uuid.UUID) -> Any:
         """Confirm your hold (client) or approve a request (therapist, admin)."""
-        return booking.confirm(
+        return confirmation.confirm(
             session=db.session, principal=current_principal(), appointment_id=appointment_id
         )
 
@@ -97,7 +97,7 @@ class Decline(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Decline a request awaiting approval."""
-        return booking.decline(
+        return confirmation.decline(
             session=db.session, principal=current_principal(), appointment_id=appointment_id, **data
         )
 

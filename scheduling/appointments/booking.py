@@ -1,4 +1,4 @@
-"""Booking use cases: book or hold, confirm, decline, reschedule."""
+"""Booking use cases: book or hold, reschedule (confirm and decline are in confirmation.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
-from app.directory.models import ClientProfile
+from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
-from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import client_profile_of, visible_appointment
 from scheduling.appointments.checks import (
@@ -20,7 +19,6 @@ from scheduling.appointments.checks import (
     check_client_free,
     check_license,
     check_slot,
-    check_still_free,
 )
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.history import record_event
@@ -30,6 +28,7 @@ from scheduling.appointments.models import (
     AppointmentKind,
     AppointmentStatus,
     PendingReason,
+    live_hold,
 )
 from scheduling.exceptions import InvalidTransition, NotBookable, TooManyHolds
 from scheduling.session_types.models import SessionType
@@ -80,15 +79,14 @@ def new_appointment(
     *,
     principal: Principal,
     client: ClientProfile,
-    therapist_clinic: uuid.UUID,
-    therapist_id: uuid.UUID,
+    therapist: TherapistProfile,
     session_type: SessionType,
     start: datetime,
-    hold: bool,
     now: datetime,
-    hold_minutes: int,
+    hold_for: timedelta | None = None,
 ) -> Appointment:
-    """Build (not add) an appointment in its first status."""
+    """Build (not add) an appointment in its first status; a hold when `hold_for` is given."""
+    hold = hold_for is not None
     if hold:
         status, reason = AppointmentStatus.PENDING, PendingReason.HOLD
     elif session_type.requires_approval:
@@ -96,8 +94,8 @@ def new_appointment(
     else:
         status, reason = AppointmentStatus.BOOKED, None
     appointment = Appointment(
-        clinic_id=therapist_clinic,
-        therapist_id=therapist_id,
+        clinic_id=therapist.clinic_id,
+        therapist_id=therapist.id,
         client_id=client.id,
         session_type_id=session_type.id,
         kind=AppointmentKind.INDIVIDUAL,
@@ -106,7 +104,7 @@ def new_appointment(
         created_by_id=principal.user.id,
         status_changed_at=now,
         status_changed_by_id=principal.user.id,
-        hold_expires_at=now + timedelta(minutes=hold_minutes) if hold else None,
+        hold_expires_at=now + hold_for if hold_for is not None else None,
     )
     place_times(appointment, session_type, start)
     record_event(
@@ -143,12 +141,7 @@ def book(
     policy = clinic_policy(therapist.clinic_id, session=session)
     if hold:
         active_holds = session.scalar(
-            select(func.count()).where(
-                Appointment.client_id == client.id,
-                Appointment.status == AppointmentStatus.PENDING,
-                Appointment.pending_reason == PendingReason.HOLD,
-                Appointment.hold_expires_at > now,
-            )
+            select(func.count()).where(Appointment.client_id == client.id, live_hold(now))
         )
         if (active_holds or 0) >= policy.max_active_holds:
             raise TooManyHolds(
@@ -158,112 +151,15 @@ def book(
     appointment = new_appointment(
         principal=principal,
         client=client,
-        therapist_clinic=therapist.clinic_id,
-        therapist_id=therapist.id,
+        therapist=therapist,
         session_type=session_type,
         start=start,
-        hold=hold,
         now=now,
-        hold_minutes=policy.hold_minutes,
+        hold_for=timedelta(minutes=policy.hold_minutes) if hold else None,
     )
     session.add(appointment)
     if appointment.status is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "booked", session=session)
-    return appointment
-
-
-def set_status(
-    appointment: Appointment,
-    status: AppointmentStatus,
-    *,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    reason: str | None = None,
-    pending_reason: PendingReason | None = None,
-) -> None:
-    """Change the status, stamp who and when, and record it in the history."""
-    previous = appointment.status
-    appointment.status, appointment.pending_reason = status, pending_reason
-    appointment.status_changed_at, appointment.status_changed_by_id = now, principal.user.id
-    if pending_reason is not PendingReason.HOLD:
-        appointment.hold_expires_at = None
-    record_event(
-        appointment, action=action, actor_id=principal.user.id, from_status=previous, reason=reason
-    )
-
-
-@unit_of_work
-def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID) -> Appointment:
-    """The client confirms their hold; the therapist (or admin) approves a request."""
-    now = utcnow()
-    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
-    if appointment.status is not AppointmentStatus.PENDING:
-        raise InvalidTransition(
-            f"Only pending appointments can be confirmed (this one is {appointment.status.value})."
-        )
-    session_type = session.get_one(SessionType, appointment.session_type_id)
-    if appointment.pending_reason is PendingReason.HOLD:
-        if principal.role is not Role.CLIENT:
-            raise InvalidTransition("A hold is confirmed by the client who holds it.")
-        if appointment.hold_expires_at is None or appointment.hold_expires_at <= now:
-            raise InvalidTransition("The hold has expired; book the slot again.")
-        if session_type.requires_approval:
-            set_status(
-                appointment,
-                AppointmentStatus.PENDING,
-                principal=principal,
-                now=now,
-                action="requested",
-                pending_reason=PendingReason.APPROVAL,
-            )
-        else:
-            set_status(
-                appointment,
-                AppointmentStatus.BOOKED,
-                principal=principal,
-                now=now,
-                action="confirmed",
-            )
-    else:
-        if principal.role is Role.CLIENT:
-            raise InvalidTransition("This request waits for the therapist's approval.")
-        if appointment.starts_at <= now:
-            raise InvalidTransition("The requested time has passed; it cannot be approved.")
-        check_still_free(appointment, session=session, now=now)
-        set_status(
-            appointment,
-            AppointmentStatus.BOOKED,
-            principal=principal,
-            now=now,
-            action="approved",
-        )
-    if appointment.status is AppointmentStatus.BOOKED:
-        appointment_changed(appointment, "booked", session=session)
-    return appointment
-
-
-@unit_of_work
-def decline(
-    *, session: Session, principal: Principal, appointment_id: uuid.UUID, reason: str | None
-) -> Appointment:
-    """The therapist (or admin) declines a request awaiting approval."""
-    now = utcnow()
-    appointment = visible_appointment(principal, appointment_id, session=session, lock=True)
-    if principal.role is Role.CLIENT or appointment.pending_reason is not PendingReason.APPROVAL:
-        raise InvalidTransition(
-            "Only a request awaiting approval can be declined, by the therapist or clinic."
-        )
-    appointment.cancelled_by_role = principal.role.value
-    appointment.cancellation_reason = reason
-    set_status(
-        appointment,
-        AppointmentStatus.CANCELLED,
-        principal=principal,
-        now=now,
-        action="declined",
-        reason=reason,
-    )
     return appointment
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.directory.models import ClientProfile, TherapistProfile
@@ -16,7 +16,7 @@ from scheduling.appointments.models import (
     AppointmentStatus,
     EnrollmentStatus,
     GroupEnrollment,
-    PendingReason,
+    reserves_time,
 )
 from scheduling.exceptions import NotAcceptingClients, NotBookable, NotLicensedThere, SlotTaken
 from scheduling.session_types.models import SessionType
@@ -129,14 +129,7 @@ def check_client_free(
         Appointment.client_id == client.id,
         Appointment.starts_at < end,
         Appointment.ends_at > start,
-        or_(
-            Appointment.status.in_(TAKES_TIME_STATUSES),
-            and_(
-                Appointment.status == AppointmentStatus.PENDING,
-                Appointment.pending_reason == PendingReason.HOLD,
-                Appointment.hold_expires_at > now,
-            ),
-        ),
+        reserves_time(now),
     )
     if ignore is not None:
         query = query.where(Appointment.id != ignore)

@@ -1,14 +1,17 @@
-"""Checks every booking path shares: license, intake of new clients, slot, client's own time."""
+"""An appointment's history: every status change, stamped with who and when."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from app.clock import utcnow
+from app.identity.service import Principal
 from scheduling.appointments.models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
+    PendingReason,
 )
 
 
@@ -31,4 +34,25 @@ def record_event(
             starts_at=appointment.starts_at,
             reason=reason,
         )
+    )
+
+
+def set_status(
+    appointment: Appointment,
+    status: AppointmentStatus,
+    *,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    reason: str | None = None,
+    pending_reason: PendingReason | None = None,
+) -> None:
+    """Change the status, stamp who and when, and record it in the history."""
+    previous = appointment.status
+    appointment.status, appointment.pending_reason = status, pending_reason
+    appointment.status_changed_at, appointment.status_changed_by_id = now, principal.user.id
+    if pending_reason is not PendingReason.HOLD:
+        appointment.hold_expires_at = None
+    record_event(
+        appointment, action=action, actor_id=principal.user.id, from_status=previous, reason=reason
     )

@@ -1,4 +1,4 @@
-"""Checks every booking path shares: license, intake of new clients, slot, client's own time."""
+"""Lapsed holds: cancelled by the next writer, so they stop reserving time."""
 
 from __future__ import annotations
 
@@ -8,11 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from scheduling.appointments.models import (
-    Appointment,
-    AppointmentStatus,
-    PendingReason,
-)
+from scheduling.appointments.models import Appointment, AppointmentStatus, is_hold
 
 
 def expire_stale_holds(
@@ -23,8 +19,7 @@ def expire_stale_holds(
         update(Appointment)
         .where(
             or_(Appointment.therapist_id == therapist_id, Appointment.client_id == client_id),
-            Appointment.status == AppointmentStatus.PENDING,
-            Appointment.pending_reason == PendingReason.HOLD,
+            is_hold(),
             Appointment.hold_expires_at <= now,
         )
         .values(

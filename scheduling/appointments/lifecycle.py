@@ -12,8 +12,8 @@ from app.db.unit_of_work import unit_of_work
 from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment, visible_to
-from scheduling.appointments.booking import set_status
 from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.history import set_status
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.exceptions import InvalidTransition
 from scheduling.session_types.service import clinic_policy

@@ -9,10 +9,13 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    ColumnElement,
     ForeignKey,
     Index,
     String,
+    and_,
     func,
+    or_,
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
@@ -54,19 +57,21 @@ def new_ics_uid() -> str:
     return f"{uuid.uuid4().hex}@appointments"
 
 
-# An appointment reserves its time while booked or later, or while held (until the hold is
-# expired by the next writer). Cancelled ones and approval requests reserve nothing.
-TAKES_TIME_SQL = (
-    "status IN ('booked', 'arrived', 'fulfilled', 'noshow') "
-    "OR (status = 'pending' AND pending_reason = 'hold')"
+# The one statement of which appointments reserve the therapist's (and client's) time: booked
+# or later, or held by a client until the hold expires (the next writer marks lapsed holds
+# cancelled). Cancelled ones and approval requests reserve nothing. `reserves_time(now)` below
+# is the query form; TAKES_TIME_SQL is the exclusion constraints' form, which cannot see the
+# clock (it must stay byte-identical to what migration 0002 created).
+_TAKES_TIME_ORDER = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.FULFILLED,
+    AppointmentStatus.NOSHOW,
 )
-TAKES_TIME_STATUSES = frozenset(
-    {
-        AppointmentStatus.BOOKED,
-        AppointmentStatus.ARRIVED,
-        AppointmentStatus.FULFILLED,
-        AppointmentStatus.NOSHOW,
-    }
+TAKES_TIME_STATUSES = frozenset(_TAKES_TIME_ORDER)
+TAKES_TIME_SQL = (
+    "status IN ({}) ".format(", ".join(f"'{status}'" for status in _TAKES_TIME_ORDER))
+    + f"OR (status = '{AppointmentStatus.PENDING}' AND pending_reason = '{PendingReason.HOLD}')"
 )
 
 
@@ -156,15 +161,23 @@ class Appointment(UUIDPrimaryKey, Timestamps, Base):
         cascade="all, delete-orphan",
     )
 
-    def takes_time(self, now: datetime) -> bool:
-        """True while this appointment reserves the therapist's time."""
-        if self.status is AppointmentStatus.PENDING:
-            return (
-                self.pending_reason is PendingReason.HOLD
-                and self.hold_expires_at is not None
-                and self.hold_expires_at > now
-            )
-        return self.status in TAKES_TIME_STATUSES
+
+def is_hold() -> ColumnElement[bool]:
+    """SQL: the appointment is a client's hold (live or lapsed)."""
+    return and_(
+        Appointment.status == AppointmentStatus.PENDING,
+        Appointment.pending_reason == PendingReason.HOLD,
+    )
+
+
+def live_hold(now: datetime) -> ColumnElement[bool]:
+    """SQL: the appointment is a client's hold that has not expired at `now`."""
+    return and_(is_hold(), Appointment.hold_expires_at > now)
+
+
+def reserves_time(now: datetime) -> ColumnElement[bool]:
+    """SQL: the appointment reserves its time at `now` (booked or later, or a live hold)."""
+    return or_(Appointment.status.in_(TAKES_TIME_STATUSES), live_hold(now))
 
 
 class AppointmentEvent(UUIDPrimaryKey, Base):

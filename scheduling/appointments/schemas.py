@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from app.web.fields import trimmed
@@ -12,7 +14,7 @@ from scheduling.appointments.models import (
 )
 from scheduling.schemas import instant
 
-REASON = {"load_default": None, "allow_none": True}
+REASON: dict[str, Any] = {"load_default": None, "allow_none": True}
 
 
 class AppointmentEventSchema(Schema):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
 from app.exceptions import DomainError
 from app.identity.service import Principal
@@ -19,7 +20,8 @@ from scheduling.appointments.booking import new_appointment, validate_booking
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.models import Appointment, AppointmentSeries, AppointmentStatus
 from scheduling.exceptions import SlotTaken
-from scheduling.session_types.service import clinic_policy, offered_session_type
+from scheduling.session_types.models import SessionType
+from scheduling.session_types.service import offered_session_type
 from scheduling.slots.inputs import availabilities
 
 
@@ -68,7 +70,6 @@ def book_series(
     zone = availabilities(
         [therapist], session=session, start=first_start.date(), end=first_start.date()
     )[therapist.id].timezone
-    policy = clinic_policy(therapist.clinic_id, session=session)
     series = AppointmentSeries(
         therapist_id=therapist.id,
         client_id=client.id,
@@ -81,42 +82,69 @@ def book_series(
     for start in occurrence_starts(
         first_start, zone, interval_weeks=interval_weeks, count=occurrences
     ):
-        try:
-            validate_booking(
-                session=session,
-                client=client,
-                therapist_id=therapist.id,
-                session_type=session_type,
-                start=start,
-                now=now,
-            )
-        except DomainError as error:
-            result.skipped.append({"start": start.isoformat(), "reason": error.message})
-            continue
-        appointment = new_appointment(
+        _add_occurrence(
+            result,
+            start,
+            session=session,
             principal=principal,
             client=client,
-            therapist_clinic=therapist.clinic_id,
-            therapist_id=therapist.id,
+            therapist=therapist,
             session_type=session_type,
-            start=start,
-            hold=False,
             now=now,
-            hold_minutes=policy.hold_minutes,
         )
-        result.booked.append(appointment)
     if result.skipped and not skip_conflicts:
         raise SeriesConflict(
             f"{len(result.skipped)} of {occurrences} occurrences cannot be booked; nothing was "
             "booked. Pick another time or set skip_conflicts.",
             errors={"conflicts": result.skipped},
         )
-    session.add(series)
+    _save(result, session=session)
+    return result
+
+
+def _add_occurrence(
+    result: SeriesResult,
+    start: datetime,
+    *,
+    session: Session,
+    principal: Principal,
+    client: ClientProfile,
+    therapist: TherapistProfile,
+    session_type: SessionType,
+    now: datetime,
+) -> None:
+    """Build the occurrence if every booking rule passes; else list it as skipped, with why."""
+    try:
+        validate_booking(
+            session=session,
+            client=client,
+            therapist_id=therapist.id,
+            session_type=session_type,
+            start=start,
+            now=now,
+        )
+    except DomainError as error:
+        result.skipped.append({"start": start.isoformat(), "reason": error.message})
+        return
+    result.booked.append(
+        new_appointment(
+            principal=principal,
+            client=client,
+            therapist=therapist,
+            session_type=session_type,
+            start=start,
+            now=now,
+        )
+    )
+
+
+def _save(result: SeriesResult, *, session: Session) -> None:
+    """Add the series and its booked occurrences, and announce the ones that are booked."""
+    session.add(result.series)
     session.flush()
     for appointment in result.booked:
-        appointment.series_id = series.id
+        appointment.series_id = result.series.id
         session.add(appointment)
     for appointment in result.booked:
         if appointment.status is AppointmentStatus.BOOKED:
             appointment_changed(appointment, "booked", session=session)
-    return result

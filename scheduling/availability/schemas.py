@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.vocabularies import WEEKDAYS
 from app.web.fields import TimeZone, trimmed
-from scheduling.availability.service import WEEKDAYS
 from scheduling.schemas import IntervalSchema, instant
 
 

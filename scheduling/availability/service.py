@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from app.db.unit_of_work import unit_of_work
 from app.directory.therapists import get_therapist, managed_therapist
 from app.identity.service import Principal
+from app.vocabularies import WEEKDAYS
 from scheduling.availability.models import AvailabilityOverride, AvailabilityRule, TimeOff
 from scheduling.exceptions import InvalidAvailability, TimeOffNotFound
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def get_availability(therapist_id: uuid.UUID, *, session: Session) -> WeeklyHour
         .where(AvailabilityRule.therapist_id == therapist_id)
         .order_by(AvailabilityRule.weekday, AvailabilityRule.start_minute)
     ).all()
-    overrides: dict[date, list[dict[str, int]]] = {}
+    overrides: dict[date, list[dict[str, int | None]]] = {}
     for row in session.scalars(
         select(AvailabilityOverride)
         .where(AvailabilityOverride.therapist_id == therapist_id)
@@ -127,10 +126,13 @@ def replace_availability(
         for item in hours.weekly
     )
     for override in hours.overrides:
-        spans = override["intervals"] or [{"start_minute": None, "end_minute": None}]
+        # No intervals: the therapist is off that whole day.
+        blocks: list[dict[str, int | None]] = override["intervals"] or [
+            {"start_minute": None, "end_minute": None}
+        ]
         session.add_all(
             AvailabilityOverride(therapist_id=therapist_id, on_date=override["date"], **span)
-            for span in spans
+            for span in blocks
         )
     return get_availability(therapist_id, session=session)
 

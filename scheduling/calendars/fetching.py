@@ -41,7 +41,8 @@ def system_resolver(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchRefused(f"cannot resolve {host}") from exc
-    return sorted({info[4][0] for info in infos})
+    # For the IPv4 and IPv6 families the address in the socket address is a string.
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_address(address: str, policy: FetchPolicy) -> None:

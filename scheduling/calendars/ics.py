@@ -4,10 +4,10 @@ Pure: no database, no Flask. Every instant is written in UTC ("...Z"), so no VTI
 
 Privacy: an invite passes through mail servers and calendar providers, so it carries no clinical
 information. Callers pass privacy-safe names and a join page without credentials; this module
-refuses text containing a fragment of `PRIVACY_BANNED_WORDS` with ValueError, and
-`find_banned_words` scans produced bytes. The one field not screened is the recipient's own
-address: it already travels in the message's To: header, and refusing it would stop that person
-from ever receiving an invite.
+refuses text in which `app.privacy.clinical_words_in` finds a banned fragment (ValueError), and
+`find_banned_words` scans produced bytes with it. The one field not screened is the recipient's
+own address: it already travels in the message's To: header, and refusing it would stop that
+person from ever receiving an invite.
 
 Attendee status: the booking is made in the app, so the attendee is written as PARTSTAT=ACCEPTED
 with RSVP=FALSE (the organizer address does not process replies; changes happen in the app).
@@ -24,11 +24,10 @@ from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
-from app.privacy import PRIVACY_BANNED_WORDS
+from app.privacy import clinical_words_in
 
 Method = Literal["REQUEST", "CANCEL"]
 __all__ = [
-    "PRIVACY_BANNED_WORDS",
     "FeedEvent",
     "Invite",
     "calendar_feed_ics",
@@ -53,12 +52,11 @@ _URL_SECRETS = ("token", "jwt")
 def find_banned_words(ics: bytes) -> list[str]:
     """Banned fragments in any unfolded content line (name, parameters, value), ignoring case."""
     text = _FOLD.sub("", ics.decode("utf-8"))
-    found: set[str] = set()
-    for line in _LINE_BREAK.split(text):
-        plain = _ESCAPE.sub(lambda m: " " if m.group(1) in "nN" else m.group(1), line)
-        plain = plain.replace("^'", '"').casefold()
-        found.update(word for word in PRIVACY_BANNED_WORDS if word in plain)
-    return [word for word in PRIVACY_BANNED_WORDS if word in found]
+    lines = [
+        _ESCAPE.sub(lambda m: " " if m.group(1) in "nN" else m.group(1), line).replace("^'", '"')
+        for line in _LINE_BREAK.split(text)
+    ]
+    return clinical_words_in("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,8 @@ def invite_ics(invite: Invite) -> bytes:
         alarm.add("trigger", timedelta(minutes=-invite.reminder_minutes))
         event.add_component(alarm)
     calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()  # icalendar leaves to_ical's return type unannotated
+    return ics
 
 
 def calendar_feed_ics(
@@ -176,7 +175,8 @@ def calendar_feed_ics(
             cancelled=item.cancelled,
         )
         calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()  # icalendar leaves to_ical's return type unannotated
+    return ics
 
 
 def _calendar(method: str) -> Calendar:
@@ -284,7 +284,6 @@ def _check_url(field: str, value: str) -> None:
 
 def _screen(field: str, value: str) -> None:
     """Refuse a value containing any banned fragment, naming the fragments."""
-    lowered = value.casefold()
-    hits = [word for word in PRIVACY_BANNED_WORDS if word in lowered]
+    hits = clinical_words_in(value)
     if hits:
         raise ValueError(f"{field} contains words not allowed in invites: {', '.join(hits)}")

@@ -20,7 +20,7 @@ from scheduling.appointments.models import (
     EnrollmentStatus,
     GroupEnrollment,
 )
-from scheduling.calendars.ics import Invite, invite_ics
+from scheduling.calendars.ics import Invite, Method, invite_ics
 
 NEUTRAL_ORGANIZER = "Your care team"
 
@@ -71,7 +71,7 @@ def _recipients(
             GroupEnrollment.appointment_id == appointment.id,
             GroupEnrollment.status == EnrollmentStatus.ENROLLED,
         )
-        member_ids = (
+        member_ids: list[uuid.UUID | None] = (
             [uuid.UUID(c) for c in client_ids]
             if client_ids is not None
             else list(session.scalars(query))
@@ -140,7 +140,7 @@ class AppointmentNotifier:
             self._replace_reminders(session, notice, person)
 
     def _invite(self, session: Session, notice: ChangeNotice, person: Recipient) -> None:
-        method = "CANCEL" if notice.change == "cancelled" else "REQUEST"
+        method: Method = "CANCEL" if notice.change == "cancelled" else "REQUEST"
         invite = Invite(
             uid=notice.appointment.ics_uid,
             sequence=notice.sequence,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -171,7 +172,7 @@ def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
     }
 
 
-def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID) -> dict:
+def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID) -> dict[str, Any]:
     """A group session with counts; the host and clinic also get the roster, clients their seat."""
     group = session.scalar(
         select(Appointment).where(
@@ -181,7 +182,7 @@ def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID
     if group is None:
         raise AppointmentNotFound("No group session with this id.")
     roster = group_roster(group)
-    details: dict = {
+    details: dict[str, Any] = {
         "group": group,
         "seats_taken": len(roster["enrolled"]),
         "waitlist_length": len(roster["waitlisted"]),

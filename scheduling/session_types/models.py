@@ -8,6 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey
+from scheduling.session_types.defaults import POLICY_DEFAULTS as POLICY
+from scheduling.session_types.defaults import SESSION_TYPE_DEFAULTS as DEFAULT
 
 
 class SessionType(UUIDPrimaryKey, Timestamps, Base):
@@ -30,17 +32,17 @@ class SessionType(UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("therapist_profiles.id"), index=True
     )
     name: Mapped[str] = mapped_column(String(80))
-    duration_minutes: Mapped[int] = mapped_column(default=50)
-    buffer_before_minutes: Mapped[int] = mapped_column(default=0)
-    buffer_after_minutes: Mapped[int] = mapped_column(default=10)
-    min_notice_minutes: Mapped[int] = mapped_column(default=24 * 60)
-    horizon_days: Mapped[int] = mapped_column(default=60)
-    slot_step_minutes: Mapped[int] = mapped_column(default=60)
-    format: Mapped[str] = mapped_column(String(16), default="video")
-    requires_approval: Mapped[bool] = mapped_column(default=False)
-    is_group: Mapped[bool] = mapped_column(default=False)
-    capacity: Mapped[int] = mapped_column(default=1)
-    active: Mapped[bool] = mapped_column(default=True)
+    duration_minutes: Mapped[int] = mapped_column(default=DEFAULT.duration_minutes)
+    buffer_before_minutes: Mapped[int] = mapped_column(default=DEFAULT.buffer_before_minutes)
+    buffer_after_minutes: Mapped[int] = mapped_column(default=DEFAULT.buffer_after_minutes)
+    min_notice_minutes: Mapped[int] = mapped_column(default=DEFAULT.min_notice_minutes)
+    horizon_days: Mapped[int] = mapped_column(default=DEFAULT.horizon_days)
+    slot_step_minutes: Mapped[int] = mapped_column(default=DEFAULT.slot_step_minutes)
+    format: Mapped[str] = mapped_column(String(16), default=DEFAULT.format)
+    requires_approval: Mapped[bool] = mapped_column(default=DEFAULT.requires_approval)
+    is_group: Mapped[bool] = mapped_column(default=DEFAULT.is_group)
+    capacity: Mapped[int] = mapped_column(default=DEFAULT.capacity)
+    active: Mapped[bool] = mapped_column(default=DEFAULT.active)
 
 
 class SchedulingPolicy(Timestamps, Base):
@@ -49,6 +51,8 @@ class SchedulingPolicy(Timestamps, Base):
     __tablename__ = "scheduling_policies"
 
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinics.id"), primary_key=True)
-    cancellation_window_minutes: Mapped[int] = mapped_column(default=24 * 60)
-    hold_minutes: Mapped[int] = mapped_column(default=10)
-    max_active_holds: Mapped[int] = mapped_column(default=3)
+    cancellation_window_minutes: Mapped[int] = mapped_column(
+        default=POLICY.cancellation_window_minutes
+    )
+    hold_minutes: Mapped[int] = mapped_column(default=POLICY.hold_minutes)
+    max_active_holds: Mapped[int] = mapped_column(default=POLICY.max_active_holds)

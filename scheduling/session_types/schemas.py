@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.vocabularies import FORMATS
 from app.web.fields import trimmed
+from scheduling.session_types.defaults import SESSION_TYPE_DEFAULTS as DEFAULT
 
 
 class SessionTypeSchema(Schema):
@@ -17,25 +19,33 @@ class SessionTypeSchema(Schema):
         strict=True, required=True, validate=validate.Range(min=10, max=480)
     )
     buffer_before_minutes = fields.Integer(
-        strict=True, load_default=0, validate=validate.Range(min=0, max=240)
+        strict=True,
+        load_default=DEFAULT.buffer_before_minutes,
+        validate=validate.Range(min=0, max=240),
     )
     buffer_after_minutes = fields.Integer(
-        strict=True, load_default=10, validate=validate.Range(min=0, max=240)
+        strict=True,
+        load_default=DEFAULT.buffer_after_minutes,
+        validate=validate.Range(min=0, max=240),
     )
     min_notice_minutes = fields.Integer(
-        strict=True, load_default=24 * 60, validate=validate.Range(min=0, max=60 * 24 * 30)
+        strict=True,
+        load_default=DEFAULT.min_notice_minutes,
+        validate=validate.Range(min=0, max=60 * 24 * 30),
     )
     horizon_days = fields.Integer(
-        strict=True, load_default=60, validate=validate.Range(min=1, max=365)
+        strict=True, load_default=DEFAULT.horizon_days, validate=validate.Range(min=1, max=365)
     )
     slot_step_minutes = fields.Integer(
-        strict=True, load_default=60, validate=validate.Range(min=5, max=480)
+        strict=True, load_default=DEFAULT.slot_step_minutes, validate=validate.Range(min=5, max=480)
     )
-    format = fields.String(load_default="video", validate=validate.OneOf(["video", "phone"]))
-    requires_approval = fields.Boolean(load_default=False)
-    is_group = fields.Boolean(load_default=False)
-    capacity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
-    active = fields.Boolean(load_default=True)
+    format = fields.String(load_default=DEFAULT.format, validate=validate.OneOf(list(FORMATS)))
+    requires_approval = fields.Boolean(load_default=DEFAULT.requires_approval)
+    is_group = fields.Boolean(load_default=DEFAULT.is_group)
+    capacity = fields.Integer(
+        strict=True, load_default=DEFAULT.capacity, validate=validate.Range(min=1, max=50)
+    )
+    active = fields.Boolean(load_default=DEFAULT.active)
 
 
 class SessionTypeUpdateSchema(SessionTypeSchema):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.unit_of_work import unit_of_work
@@ -16,6 +17,7 @@ from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, managed_therapist
 from app.identity.service import Principal
 from scheduling.exceptions import SessionTypeNotFound
+from scheduling.session_types.defaults import POLICY_DEFAULTS
 from scheduling.session_types.models import SchedulingPolicy, SessionType
 from scheduling.slots.engine import SlotPolicy
 
@@ -32,7 +34,7 @@ def slot_policy(session_type: SessionType) -> SlotPolicy:
     )
 
 
-def _offered_to(therapist: TherapistProfile) -> Any:
+def _offered_to(therapist: TherapistProfile) -> Select[SessionType]:
     return select(SessionType).where(
         SessionType.active.is_(True),
         or_(
@@ -82,14 +84,14 @@ def default_session_types(
         )
         .order_by(SessionType.created_at)
     ).all()
-    own = {}
-    clinic_default = {}
+    own: dict[uuid.UUID, SessionType] = {}
+    clinic_default: dict[uuid.UUID, SessionType] = {}
     for row in rows:
         if row.therapist_id is not None:
             own.setdefault(row.therapist_id, row)
         else:
             clinic_default.setdefault(row.clinic_id, row)
-    chosen = {}
+    chosen: dict[uuid.UUID, SessionType] = {}
     for therapist in therapists:
         found = own.get(therapist.id) or clinic_default.get(therapist.clinic_id)
         if found is not None:
@@ -141,10 +143,7 @@ def update_session_type(
 def clinic_policy(clinic_id: uuid.UUID, *, session: Session) -> SchedulingPolicy:
     """The clinic's policy (defaults until an admin sets one; not added to the session)."""
     return session.get(SchedulingPolicy, clinic_id) or SchedulingPolicy(
-        clinic_id=clinic_id,
-        cancellation_window_minutes=24 * 60,
-        hold_minutes=10,
-        max_active_holds=3,
+        clinic_id=clinic_id, **asdict(POLICY_DEFAULTS)
     )
 
 

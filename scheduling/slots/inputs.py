@@ -7,16 +7,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistProfile
-from scheduling.appointments.models import (
-    TAKES_TIME_STATUSES,
-    Appointment,
-    AppointmentStatus,
-    PendingReason,
-)
+from scheduling.appointments.models import Appointment, reserves_time
 from scheduling.availability.models import AvailabilityOverride, AvailabilityRule, TimeOff
 from scheduling.calendars.models import ExternalBusy
 from scheduling.slots.engine import Availability, Interval, MinuteRange
@@ -71,21 +66,13 @@ def busy_intervals(
     """Reserved blocks (unexpired holds included), time off and external busy time."""
     start, end = start - BUSY_MARGIN, end + BUSY_MARGIN
     busy: dict[uuid.UUID, list[Interval]] = defaultdict(list)
-    takes_time = or_(
-        Appointment.status.in_(TAKES_TIME_STATUSES),
-        and_(
-            Appointment.status == AppointmentStatus.PENDING,
-            Appointment.pending_reason == PendingReason.HOLD,
-            Appointment.hold_expires_at > now,
-        ),
-    )
     query = select(
         Appointment.therapist_id, Appointment.block_starts_at, Appointment.block_ends_at
     ).where(
         Appointment.therapist_id.in_(therapist_ids),
         Appointment.block_starts_at < end,
         Appointment.block_ends_at > start,
-        takes_time,
+        reserves_time(now),
     )
     if ignore_appointment is not None:
         query = query.where(Appointment.id != ignore_appointment)

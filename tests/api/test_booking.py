@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.clock import utcnow
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
+from app.outbox.models import OutboxMessage
 from scheduling.appointments.models import Appointment, AppointmentStatus
 from scheduling.session_types.models import SessionType
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
@@ -99,6 +100,15 @@ def test_the_same_slot_cannot_be_booked_twice(client, session, security, setup):
     # nor can a slot whose block would overlap through the buffer
     overlapping = book(client, setup, start + timedelta(minutes=30), headers=other)
     assert overlapping.status_code in (409, 422)
+
+
+def test_a_refused_booking_writes_no_outbox_row(client, session, security, setup):
+    start = future_hour()
+    assert book(client, setup, start).status_code == 201
+    before = session.scalar(select(func.count()).select_from(OutboxMessage))
+    response = book(client, setup, start, headers=second_client(client, session, security))
+    assert response.status_code == 409
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before
 
 
 @pytest.mark.parametrize(

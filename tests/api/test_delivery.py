@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import icalendar
 import jwt
@@ -15,10 +13,8 @@ from app.clock import utcnow
 from app.identity.models import Role
 from app.identity.tokens import derive_key
 from scheduling.appointments.models import Appointment, AppointmentStatus
-from scheduling.calendars.fetching import FetchPolicy, FetchRefused, check_address, fetch
 from scheduling.calendars.ics import find_banned_words
-from scheduling.calendars.models import ExternalCalendar
-from scheduling.calendars.refresh import CalendarRefresh
+from tests.calendar_helpers import calendar_bytes
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
 
@@ -168,34 +164,6 @@ def test_calendar_feed_rotates_and_shows_cancellations(client, session, world):
     assert kept["id"]
 
 
-RECURRING = b"""BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:weekly@example.org
-DTSTART:{start}
-DTEND:{end}
-RRULE:FREQ=DAILY;COUNT=3
-EXDATE:{skipped}
-SUMMARY:Busy
-END:VEVENT
-BEGIN:VEVENT
-UID:allday@example.org
-DTSTART;VALUE=DATE:{day}
-DTEND;VALUE=DATE:{next_day}
-SUMMARY:Conference
-END:VEVENT
-BEGIN:VEVENT
-UID:free@example.org
-DTSTART:{start}
-DTEND:{end}
-TRANSP:TRANSPARENT
-SUMMARY:Free time
-END:VEVENT
-END:VCALENDAR
-"""
-
-
 def slot_starts(client, therapist, session_type, day_start):
     response = client.get(
         f"/api/v1/therapists/{therapist.id}/slots",
@@ -206,19 +174,6 @@ def slot_starts(client, therapist, session_type, day_start):
         },
     )
     return [s["start"][11:16] for s in response.get_json()["slots"]]
-
-
-def calendar_bytes(first_day):
-    fmt = "%Y%m%dT%H%M%SZ"
-    start = first_day + timedelta(hours=10)
-    all_day = first_day + timedelta(days=3)
-    return (
-        RECURRING.replace(b"{start}", start.strftime(fmt).encode())
-        .replace(b"{end}", (start + timedelta(hours=1)).strftime(fmt).encode())
-        .replace(b"{skipped}", (start + timedelta(days=1)).strftime(fmt).encode())
-        .replace(b"{day}", all_day.strftime("%Y%m%d").encode())
-        .replace(b"{next_day}", (all_day + timedelta(days=1)).strftime("%Y%m%d").encode())
-    )
 
 
 def test_uploaded_calendar_blocks_recurring_and_all_day_events(client, world):
@@ -251,117 +206,3 @@ def test_unreadable_upload_is_422_and_wrong_type_415(client, world):
     )
     assert bad.status_code == 422
     assert client.post(url, headers=headers, json={"x": 1}).status_code == 415
-
-
-@pytest.mark.parametrize(
-    "address",
-    [
-        "127.0.0.1",
-        "10.1.2.3",
-        "192.168.0.10",
-        "172.16.5.4",
-        "169.254.169.254",
-        "::1",
-        "fe80::1",
-        "fd00::1",
-        "0.0.0.0",  # noqa: S104 (an address under test, not a bind)
-        "::ffff:127.0.0.1",
-        "100.64.0.1",
-    ],
-)
-def test_internal_addresses_are_refused(address):
-    with pytest.raises(FetchRefused):
-        check_address(address, FetchPolicy())
-
-
-def test_public_addresses_pass_and_allowlists_open_internal_ones():
-    check_address("93.184.215.14", FetchPolicy())
-    check_address("2606:4700::1111", FetchPolicy())
-    check_address("10.1.2.3", FetchPolicy(allowed_networks=("10.0.0.0/8",)))
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "ftp://example.org/cal.ics",
-        "gopher://example.org",
-        "http://user:pw@example.org/c.ics",
-    ],
-)
-def test_only_plain_http_urls(url):
-    with pytest.raises(FetchRefused):
-        fetch(url, FetchPolicy(), resolver=lambda host, port: ["93.184.215.14"])
-
-
-def test_a_name_resolving_to_an_internal_address_is_refused_before_connecting():
-    attempts = []
-
-    def resolver(host, port):
-        attempts.append(host)
-        return ["93.184.215.14", "10.0.0.7"]  # one bad answer is enough to refuse
-
-    with pytest.raises(FetchRefused, match="not a public address"):
-        fetch("https://calendar.example.org/feed.ics", FetchPolicy(), resolver=resolver)
-    assert attempts == ["calendar.example.org"]
-
-
-class _Feed(BaseHTTPRequestHandler):
-    body = b""
-    status = 200
-
-    def do_GET(self):
-        self.send_response(self.status)
-        self.send_header("Content-Type", "text/calendar")
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def feed_server():
-    server = HTTPServer(("127.0.0.1", 0), _Feed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
-def test_worker_refreshes_feeds_and_keeps_last_good_data(
-    client, session, session_factory, world, feed_server, app
-):
-    therapist, session_type, _ = world
-    headers = auth_headers(client, therapist.user)
-    url = f"http://127.0.0.1:{feed_server.server_port}/cal.ics"
-    created = client.post(
-        f"/api/v1/therapists/{therapist.id}/external-calendars", headers=headers, json={"url": url}
-    )
-    assert created.status_code == 201
-    day = future_hour(days=2, hour=0)
-    _Feed.body, _Feed.status = calendar_bytes(day), 200
-    loopback_ok = FetchPolicy(allowed_networks=("127.0.0.0/8",))
-    refresh = CalendarRefresh(lambda u: fetch(u, loopback_ok), every=timedelta(minutes=30))
-    assert refresh(session_factory) == 1
-    assert "10:00" not in slot_starts(client, therapist, session_type, day)
-
-    # the feed breaks: the busy time stays and the error is recorded for the therapist
-    _Feed.status = 500
-    entry = session.get(ExternalCalendar, uuid.UUID(created.get_json()["id"]))
-    entry.last_attempt_at = utcnow() - timedelta(hours=2)
-    session.commit()
-    assert refresh(session_factory) == 1
-    listed = client.get(
-        f"/api/v1/therapists/{therapist.id}/external-calendars", headers=headers
-    ).get_json()
-    assert "500" in listed[0]["last_error"]
-    assert listed[0]["busy_count"] == 3
-    assert "10:00" not in slot_starts(client, therapist, session_type, day)
-
-
-def test_default_policy_refuses_our_own_loopback_server(feed_server):
-    with pytest.raises(FetchRefused):
-        fetch(f"http://127.0.0.1:{feed_server.server_port}/cal.ics", FetchPolicy())
-    with pytest.raises(FetchRefused):
-        fetch(f"http://[::1]:{feed_server.server_port}/cal.ics", FetchPolicy())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.clock import utcnow
 from app.outbox.models import OutboxMessage, OutboxStatus
@@ -111,25 +111,6 @@ def test_every_message_has_a_stable_unique_message_id(client, world, worker, mai
     drain(worker)
     ids = [m["Message-ID"] for m in mailer.sent]
     assert len(ids) == len(set(ids)) >= 2
-
-
-def test_a_refused_booking_writes_no_outbox_row(client, session, security, world):
-    therapist, session_type, _, headers = world
-    start = future_hour(days=3)
-    book(client, headers, therapist, session_type, start)
-    before = session.scalar(select(func.count()).select_from(OutboxMessage))
-    rival = auth_headers(client, make_client(session, security).user)
-    response = client.post(
-        "/api/v1/appointments",
-        headers=rival,
-        json={
-            "therapist_id": str(therapist.id),
-            "session_type_id": str(session_type.id),
-            "start": iso(start),
-        },
-    )
-    assert response.status_code == 409
-    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before
 
 
 def reminders(session, address):

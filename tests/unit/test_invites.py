@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Component, Event, Timezone
 
+from app.privacy import PRIVACY_BANNED_WORDS
 from scheduling.calendars.ics import (
     ATTENDEE_PARTSTAT,
-    PRIVACY_BANNED_WORDS,
     FeedEvent,
     Invite,
     calendar_feed_ics,
