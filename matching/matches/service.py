@@ -127,7 +127,7 @@ def find_matches(
     client = session.get_one(ClientProfile, intake.client_id)
     now = utcnow()
     window_end = now + timedelta(days=window_days)
-    catalog = catalog_cache.catalog(session)
+    catalog = catalog_cache.catalog(session=session)
     declined_ids = session.scalars(
         select(MatchDecline.therapist_id).where(MatchDecline.intake_id == intake.id)
     )
@@ -141,7 +141,7 @@ def find_matches(
         needs,
         wishes,
         active=active_clients(catalog, session=session),
-        effectiveness=catalog_cache.effectiveness(session, catalog),
+        effectiveness=catalog_cache.effectiveness(catalog, session=session),
         weights=weights,
         limit=limit,
         open_times=_open_times(catalog, session=session, now=now, end=window_end),

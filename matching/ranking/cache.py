@@ -28,7 +28,7 @@ class CatalogCache:
         self._catalogs: dict[str, Catalog] = {}
         self._effectiveness: dict[str, tuple[tuple[str, int, object], np.ndarray]] = {}
 
-    def catalog(self, session: Session) -> Catalog:
+    def catalog(self, *, session: Session) -> Catalog:
         """The catalog for the session's database, rebuilt if the directory changed."""
         key = str(session.get_bind().engine.url)
         version = directory_revision(session=session)
@@ -42,7 +42,7 @@ class CatalogCache:
                 self._catalogs[key] = cached
         return cached
 
-    def effectiveness(self, session: Session, catalog: Catalog) -> np.ndarray:
+    def effectiveness(self, catalog: Catalog, *, session: Session) -> np.ndarray:
         """Shrunk effectiveness per therapist and domain, rebuilt when outcomes change."""
         key = str(session.get_bind().engine.url)
         count, latest = session.execute(

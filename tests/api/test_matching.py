@@ -343,7 +343,7 @@ def test_index_is_rebuilt_after_a_profile_edit_and_not_otherwise(
     matches(client, headers, body["id"])
     assert len(built) == builds + 1
     assert built[-1].version == directory_revision(session=session)
-    assert catalog_cache.catalog(session) is built[-1]
+    assert catalog_cache.catalog(session=session) is built[-1]
 
 
 def test_higher_level_of_care_is_flagged_on_matches(client, session, security, clinic, headers):

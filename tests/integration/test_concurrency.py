@@ -7,63 +7,17 @@ SQLite proves that BEGIN IMMEDIATE serializes booking transactions.
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
-from app.factory import create_app
-from migrations.metadata import metadata
-from tests.conftest import app_config_for_tests
+from tests.concurrency_helpers import run_together
 from tests.factories import login, make_client, make_clinic, make_therapist
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
-
-
-def wipe(engine: Engine) -> None:
-    """Delete every row the test committed."""
-    with engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
-@pytest.fixture
-def committed(engine: Engine) -> Iterator[Session]:
-    """A session whose commits are real; everything is deleted afterwards."""
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield session
-    wipe(engine)
-
-
-@pytest.fixture
-def live_app(database_url: str, engine: Engine, tmp_path) -> Flask:
-    """An app with its own engine and pool, as in production."""
-    return create_app(app_config_for_tests(database_url, tmp_path))
-
-
-def run_together(tasks: list[Callable[[], Any]]) -> list[Any]:
-    """Start every task at the same moment and return their results."""
-    barrier = threading.Barrier(len(tasks))
-    results: list[Any] = [None] * len(tasks)
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = tasks[index]()
-        except Exception as exc:  # surfaced in the assertion below
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture

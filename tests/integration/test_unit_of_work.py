@@ -31,9 +31,9 @@ from app.outbox.queue import enqueue
 from migrations.runner import upgrade
 from scheduling.appointments.models import Appointment
 from scheduling.exceptions import SlotTaken
+from tests.concurrency_helpers import run_together
 from tests.conftest import app_config_for_tests
 from tests.factories import bearer, login, make_client, make_clinic, make_therapist
-from tests.integration.test_concurrency import committed, run_together  # noqa: F401
 from tests.scheduling_factories import future_hour, make_session_type, past_appointment
 
 MARK = "uow-test"
@@ -72,7 +72,7 @@ def commits(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "commit", on_commit)
 
 
-def test_the_work_is_committed_once_after_it_returns(committed, engine, commits):  # noqa: F811
+def test_the_work_is_committed_once_after_it_returns(committed, engine, commits):
     def work() -> str:
         write_marked_rows(committed)
         assert marked_rows(engine) == (0, 0)  # flushed, but nobody else sees it yet
@@ -84,7 +84,7 @@ def test_the_work_is_committed_once_after_it_returns(committed, engine, commits)
     assert marked_rows(engine) == (1, 1)
 
 
-def test_a_failure_after_a_flush_leaves_nothing_written(committed, engine, commits):  # noqa: F811
+def test_a_failure_after_a_flush_leaves_nothing_written(committed, engine, commits):
     def work() -> None:
         write_marked_rows(committed)
         raise RuntimeError("the use case failed after flushing")
@@ -198,7 +198,7 @@ def test_after_a_refused_nesting_the_next_unit_of_work_runs(session, security):
     assert marked_rows(session) == (1, 0)
 
 
-def test_a_use_case_refuses_objects_added_outside_it(committed, engine, security):  # noqa: F811
+def test_a_use_case_refuses_objects_added_outside_it(committed, engine, security):
     principal = principal_of(committed, security)
     committed.add(
         AuditEvent(
@@ -214,7 +214,7 @@ def test_a_use_case_refuses_objects_added_outside_it(committed, engine, security
     committed.rollback()
 
 
-def test_a_use_case_refuses_changes_to_loaded_objects_made_outside_it(committed, security):  # noqa: F811
+def test_a_use_case_refuses_changes_to_loaded_objects_made_outside_it(committed, security):
     principal = principal_of(committed, security)
     user = committed.get_one(User, principal.user.id)
     user.email = "changed-outside@example.org"

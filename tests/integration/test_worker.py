@@ -17,7 +17,6 @@ from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.queue import enqueue
 from app.outbox.worker import Worker, WorkerSettings
 from tests.delivery_helpers import RecordingMailer
-from tests.integration.test_concurrency import committed, wipe  # noqa: F401 (fixture)
 
 MAIL = MailSettings(sender="care@example.org", message_id_domain="appointments.local")
 
@@ -119,7 +118,7 @@ def test_delayed_messages_wait_until_due(session_factory, session):
     assert worker.run_once(now=utcnow() + timedelta(hours=1, seconds=1)) == 1
 
 
-def test_two_workers_deliver_each_message_exactly_once(committed, engine):  # noqa: F811
+def test_two_workers_deliver_each_message_exactly_once(committed, engine):
     for number in range(40):
         email(committed, number)
     committed.commit()
