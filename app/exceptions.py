@@ -1,4 +1,4 @@
-"""Root of every domain error; app/errors.py maps these categories to HTTP statuses."""
+"""Root of every domain error; app/web/errors.py maps these categories to HTTP statuses."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from app.web.auth import auth_required, current_principal, security
 from app.web.extensions import db
 
 blp = ResourceBlueprint("auth", __name__, resource="auth", url_prefix="/auth")
-# Every POST here is rate-limited per client address (see app.extensions.init_rate_limits).
+# Every POST here is rate-limited per client address (see app.web.extensions.init_rate_limits).
 
 
 @blp.route("/register")

@@ -1,8 +1,8 @@
 """Offline evaluation of the ranker against simple baselines on a synthetic population.
 
-Run `python -m matching.evaluate [--therapists N] [--clients M] [--seed S]`. Every ranker works on
-the same feasible set under the same rule (a therapist with no open time in the window is never
-shown). Relevance is graded from the population's hidden truth, never from what rankers see.
+Run `python -m bench.evaluation.evaluate [--therapists N] [--clients M] [--seed S]`.
+Every ranker works on the same feasible set under the same rule (a therapist with no open
+time in the window is never shown). Relevance is graded from the population's hidden truth, never from what rankers see.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from matching.ranking.ranker import DEFAULT_WEIGHTS, Wishes, rank
 
 TOP = 10
 RELEVANT = 2  # grade from which a therapist counts as relevant for Recall and MRR
-OPENINGS_SHOWN = 20  # what matching.service asks next_free_slots for, per therapist
+OPENINGS_SHOWN = 20  # what matching.matches.service asks next_free_slots for, per therapist
 METRICS = ("ndcg@10", "recall@10", "mrr", "violations", "exposure_gini")
 
 
