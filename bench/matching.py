@@ -1,10 +1,10 @@
 """Matching benchmark (run by hand: `python -m bench.matching`; never part of the test suite).
 
-Setup printed with the figures: synthetic populations (bench.evaluation.synthetic) of 10,000
-and 100,000 therapists; catalog build time and memory (tracemalloc: peak during one build,
-and what the built catalog keeps); then one `rank(...)` call per random client (200 clients), stage one and
-stage two, with an `open_times` callback returning precomputed synthetic slots, i.e. without
-slot lookups. Figures only; nothing here asserts on time.
+Setup printed with the figures: synthetic populations (bench.evaluation.synthetic) of 10,000 and
+100,000 therapists; catalog build time and memory (tracemalloc: peak during one build, and what the
+built catalog keeps); then one `rank(...)` call per random client (200 clients), stage one and stage
+two, with an `open_times` callback returning precomputed synthetic slots, i.e. without slot lookups.
+Figures only; nothing here asserts on time.
 """
 
 from __future__ import annotations

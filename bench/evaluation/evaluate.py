@@ -1,8 +1,8 @@
 """Offline evaluation of the ranker against simple baselines on a synthetic population.
 
-Run `python -m bench.evaluation.evaluate [--therapists N] [--clients M] [--seed S]`.
-Every ranker works on the same feasible set under the same rule (a therapist with no open
-time in the window is never shown). Relevance is graded from the population's hidden truth, never from what rankers see.
+Run `python -m bench.evaluation.evaluate [--therapists N] [--clients M] [--seed S]`. Every ranker
+works on the same feasible set under the same rule (a therapist with no open time in the window is
+never shown). Relevance is graded from the population's hidden truth, never from what rankers see.
 """
 
 from __future__ import annotations
