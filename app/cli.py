@@ -83,10 +83,21 @@ def matching_group() -> None:
 
 @matching_group.command("train")
 def train_matching() -> None:
-    """Fit the ranking weights on recorded outcomes and make them the current model."""
+    """Fit the ranking weights on recorded outcomes; keep them only if they rank held-out
+    intakes better (NDCG@10) than the current model."""
     from matching.training.service import train
 
-    model = train(session=db.session)
+    result = train(session=db.session)
+    click.echo(
+        f"held-out NDCG@10: current model ({result.current_version}) "
+        f"{result.current_ndcg:.3f}, newly fitted {result.candidate_ndcg:.3f}"
+    )
+    model = result.model
+    if result.kept_current or model is None:
+        click.echo(
+            f"kept {result.current_version}: the fitted weights do no better ({result.candidate})"
+        )
+        return
     click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
     click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")
 

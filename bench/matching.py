@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from bench.common import measure
-from bench.evaluation.evaluate import OPENINGS_SHOWN, TOP, needs_and_wishes, preferred_window_test
+from bench.evaluation.evaluate import TOP, needs_and_wishes, preferred_window_test
 from bench.evaluation.synthetic import HORIZON_DAYS, Population, generate
 from bench.evaluation.synthetic_clients import SyntheticClient
 from matching.ranking.catalog import Catalog, build_catalog
@@ -65,7 +65,7 @@ def run(therapists: int) -> None:
     population = generate(therapists, CLIENTS, SEED)
     generated = time.perf_counter() - started
     slots = {
-        row: population.openings(row, OPENINGS_SHOWN)
+        row: population.openings(row)
         for row in range(therapists)
         if len(population.open_hours[row])
     }
@@ -126,8 +126,8 @@ def ranking_figures(
         f"max {max(sizes):,}, zero for {sum(s == 0 for s in sizes)} clients"
     )
 
-    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
-        return {r: slots[r] for r in rows if r in slots}
+    def open_times(rows: list[int], limit: int | None) -> dict[int, list[datetime]]:
+        return {r: slots[r][:limit] for r in rows if r in slots}
 
     def one_rank(case: Case) -> Ranking:
         client, needs, wishes, window = case

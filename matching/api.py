@@ -94,7 +94,7 @@ class Outcomes(MethodView):
     @blp.response(204)
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], intake_id: uuid.UUID) -> None:
-        """Record how a match went (therapist or their clinic); used to learn better weights."""
+        """Record how a match went (a therapist who saw the client, or their clinic admin)."""
         feedback.record_outcome(
             session=db.session, principal=current_principal(), intake_id=intake_id, **data
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
+from app.web.fields import instant as fields_instant
 from scheduling.availability.models import MINUTES_PER_DAY
 
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
@@ -30,9 +31,8 @@ class WallClock(fields.Field[int]):
 
 
 def instant(**kwargs: Any) -> fields.AwareDateTime:
-    """An ISO 8601 instant that must carry its UTC offset."""
-    kwargs.setdefault("metadata", {"description": "ISO 8601 with offset"})
-    return fields.AwareDateTime(format="iso", **kwargs)
+    """An ISO 8601 instant that must carry its UTC offset, within app.web.fields' years."""
+    return fields_instant(**kwargs)
 
 
 class IntervalSchema(Schema):

@@ -7,8 +7,10 @@ from functools import partial
 from typing import Any
 
 from app.adapters import Adapters
+from app.directory.clients import ACCOUNT_ERASED
 from app.identity.tokens import derive_key
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from scheduling.appointments.erasure import erase_client_plans
 from scheduling.appointments.events import APPOINTMENT_CHANGED
 from scheduling.calendars.fetching import FetchPolicy, fetch
 from scheduling.calendars.notifications import MESSAGES, AppointmentNotifier, MessageSettings
@@ -29,6 +31,7 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
     adapters.install(VIDEO, video_from(config))
     adapters.install(MESSAGES, messages)
     handlers.register(APPOINTMENT_CHANGED, AppointmentNotifier(messages))
+    handlers.register(ACCOUNT_ERASED, erase_client_plans)
     refresh = CalendarRefresh(
         partial(fetch, policy=fetch_policy_from(config)),
         every=timedelta(minutes=config["EXTERNAL_CALENDAR_REFRESH_MINUTES"]),

@@ -34,7 +34,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for the URL with the settings this service relies on."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    kwargs: dict[str, Any] = {"echo": echo}
+    # Bound parameters (names, emails, answers) never reach logs or error messages.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_engine(url, **kwargs)

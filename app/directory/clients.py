@@ -17,8 +17,11 @@ from app.identity.accounts import hash_new_password, new_user, normalize_email
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
+from app.mail.delivery import drop_queued_mail
+from app.outbox.queue import enqueue
 
 MINIMUM_AGE = 18
+ACCOUNT_ERASED = "account.erased"  # payload: client_id, user_id
 MINOR_AGE_GROUPS = frozenset({"children", "teens"})
 
 
@@ -119,10 +122,21 @@ def update_client_profile(
 
 @unit_of_work
 def delete_client_account(*, session: Session, principal: Principal) -> None:
-    """Close the caller's account: scrub personal data, free the email, end every session."""
+    """Close the caller's account: scrub personal data, free the email, end every session.
+
+    Mail still queued to the person is dropped here; `account.erased` tells the packages that
+    hold the person's plans (scheduling cancels future appointments and gives up group seats).
+    """
     user: User = principal.user
     profile = session.scalars(select(ClientProfile).where(ClientProfile.user_id == user.id)).one()
     profile.display_name, profile.legal_name, profile.date_of_birth = "Deleted client", None, None
+    drop_queued_mail(session=session, to=user.email)
+    enqueue(
+        session=session,
+        topic=ACCOUNT_ERASED,
+        dedupe_key=f"{ACCOUNT_ERASED}:{profile.id}",
+        payload={"client_id": str(profile.id), "user_id": str(user.id)},
+    )
     user.email = f"deleted+{user.id.hex}@invalid.example"
     user.password_hash = None
     user.deleted_at = utcnow()

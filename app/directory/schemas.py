@@ -7,7 +7,15 @@ from marshmallow import Schema, ValidationError, fields, validate
 from app.directory.models import FACETS
 from app.identity.schemas import UserSchema
 from app.privacy import clinical_words_in
-from app.web.fields import Money, TimeZone, code, codes, email_address, trimmed
+from app.web.fields import (
+    Money,
+    TimeZone,
+    calendar_date,
+    code,
+    codes,
+    email_address,
+    one_line,
+)
 
 
 class ClinicSchema(Schema):
@@ -32,9 +40,9 @@ def _no_clinical_words(value: str) -> None:
 class ClinicUpdateSchema(Schema):
     """Editable clinic fields."""
 
-    name = trimmed(200)
+    name = one_line(200)
     timezone = TimeZone()
-    calendar_name = trimmed(
+    calendar_name = one_line(
         120,
         allow_none=True,
         validate_also=_no_clinical_words,
@@ -47,16 +55,16 @@ class LicenseSchema(Schema):
 
     jurisdiction = code("jurisdictions", required=True)
     license_type = code("license_types", required=True)
-    number = trimmed(64, required=True)
-    expires_on = fields.Date(required=True, metadata={"description": "Valid through this date"})
+    number = one_line(64, required=True)
+    expires_on = calendar_date(required=True, metadata={"description": "Valid through this date"})
 
 
 class TherapistWritableSchema(Schema):
     """Profile fields a therapist or their clinic admin can set."""
 
-    display_name = trimmed(120)
-    pronouns = trimmed(40, allow_none=True)
-    credentials = trimmed(120, allow_none=True)
+    display_name = one_line(120)
+    pronouns = one_line(40, allow_none=True)
+    credentials = one_line(120, allow_none=True)
     bio = fields.String(validate=validate.Length(max=5000))
     photo_url = fields.URL(schemes={"https"}, allow_none=True, validate=validate.Length(max=500))
     gender = code("genders", allow_none=True)
@@ -78,7 +86,7 @@ class TherapistCreateSchema(TherapistWritableSchema):
     """A new therapist account with its profile (admin)."""
 
     email = email_address(required=True)
-    display_name = trimmed(120, required=True)
+    display_name = one_line(120, required=True)
     timezone = TimeZone(required=True)
 
 
@@ -145,11 +153,11 @@ class ClientProfileSchema(Schema):
     """A client's own profile."""
 
     id = fields.UUID(dump_only=True)
-    display_name = trimmed(120)
-    legal_name = trimmed(
+    display_name = one_line(120)
+    legal_name = one_line(
         200, allow_none=True, metadata={"description": "Only needed for insurance billing"}
     )
-    date_of_birth = fields.Date(allow_none=True)
+    date_of_birth = calendar_date(allow_none=True)
     age_group = code("age_groups", allow_none=True)
     jurisdiction = code("jurisdictions")
     timezone = TimeZone()

@@ -56,13 +56,36 @@ def get_therapist(therapist_id: uuid.UUID, *, session: Session) -> TherapistProf
     return profile
 
 
+def _replace_licenses(profile: TherapistProfile, items: list[dict[str, Any]]) -> None:
+    """Make the licenses those listed, updating in place the one of a jurisdiction and type.
+
+    A renewal (same jurisdiction and type, new number or expiry) updates its row: deleting it
+    and inserting a new one would insert first and hit the UNIQUE constraint.
+    """
+    current = {(lic.jurisdiction, lic.license_type): lic for lic in profile.licenses}
+    licenses = []
+    for item in items:
+        license_ = current.pop((item["jurisdiction"], item["license_type"]), None)
+        if license_ is None:
+            license_ = TherapistLicense(**item)
+        else:
+            license_.number, license_.expires_on = item["number"], item["expires_on"]
+        licenses.append(license_)
+    profile.licenses = licenses
+
+
 def _apply(profile: TherapistProfile, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if name == "licenses":
-            profile.licenses = [TherapistLicense(**item) for item in value]
+            _replace_licenses(profile, value)
         elif name in FACETS or hasattr(TherapistProfile, name):
             setattr(profile, name, value)
     rate, floor = profile.self_pay_rate_cents, profile.sliding_scale_min_cents
+    if floor is not None and rate is None:
+        raise InvalidProfile(
+            "A sliding-scale minimum needs a self-pay rate.",
+            errors={"self_pay_rate_cents": ["Required with sliding_scale_min_cents."]},
+        )
     if floor is not None and floor > rate:
         raise InvalidProfile(
             "The sliding-scale minimum cannot exceed the self-pay rate.",

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import TimeZone, code, email_address, trimmed
+from app.web.fields import TimeZone, calendar_date, code, email_address, one_line
 
 PASSWORD: dict[str, Any] = {"validate": validate.Length(min=1, max=1024), "load_only": True}
 
@@ -44,14 +44,14 @@ class RegisterSchema(Schema):
 
     email = email_address(required=True)
     password = fields.String(required=True, **PASSWORD)
-    display_name = trimmed(120, required=True, metadata={"description": "May be a pseudonym"})
+    display_name = one_line(120, required=True, metadata={"description": "May be a pseudonym"})
     jurisdiction = code(
         "jurisdictions",
         required=True,
         metadata={"description": "Where the client is located (US state code)"},
     )
     timezone = TimeZone(required=True)
-    date_of_birth = fields.Date(load_default=None)
+    date_of_birth = calendar_date(load_default=None)
     age_group = code("age_groups", load_default=None)
 
 

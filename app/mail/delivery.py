@@ -8,12 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.mail.mailers import FileMailer, Mailer, SmtpMailer, SmtpSettings
 from app.mail.message import build_email
 from app.outbox.handlers import OutboxHandlers
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.queue import enqueue
 
 EMAIL = "email"
@@ -48,6 +49,20 @@ def queue_email(
     return enqueue(
         session=session, topic=EMAIL, payload=payload, available_at=send_at, dedupe_key=dedupe_key
     )
+
+
+def drop_queued_mail(*, session: Session, to: str) -> int:
+    """Delete the emails still waiting to go to an address (an erased account's reminders)."""
+    result = session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.topic == EMAIL,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.payload["to"].as_string() == to,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class EmailSender:

@@ -113,19 +113,31 @@ class Worker:
                 run_in_transaction(lambda: self._deliver(session, message_id), session=session)
             except Exception as error:  # any failure is retried, then dead-lettered
                 failure = error
-                run_in_transaction(
-                    lambda: self._record_failure(session, message_id, failure, now), session=session
-                )
+                try:
+                    run_in_transaction(
+                        lambda: self._record_failure(session, message_id, failure, now),
+                        session=session,
+                    )
+                except Exception:  # the lease expires and the message is tried again
+                    logger.exception(
+                        "outbox failure not recorded", extra={"message_id": str(message_id)}
+                    )
 
     def _deliver(self, session: Session, message_id: uuid.UUID) -> None:
-        message = session.get_one(OutboxMessage, message_id)
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.status is not OutboxStatus.PENDING:
+            # Dropped since it was claimed (a cancellation removes its reminders, even one
+            # claimed in the same batch), or finished by another worker after our lease ran out.
+            return
         self.handlers.handler_for(message.topic)(message, session=session)
         message.status, message.sent_at, message.last_error = OutboxStatus.SENT, utcnow(), None
 
     def _record_failure(
         self, session: Session, message_id: uuid.UUID, error: Exception, now: datetime
     ) -> None:
-        message = session.get_one(OutboxMessage, message_id)
+        message = session.get(OutboxMessage, message_id)
+        if message is None:
+            return  # dropped meanwhile: nothing left to retry
         message.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
         context = {"message_id": str(message_id), "topic": message.topic}
         if message.attempts >= self.settings.max_attempts:

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from app.web.parsing import RequestParser
+
 API_PREFIX = "/api/v1"
 
 RESOURCES = {
@@ -38,6 +40,8 @@ T = TypeVar("T")
 # flask-smorest ships no type information, so its Blueprint is Any to mypy.
 class ResourceBlueprint(Blueprint):  # type: ignore[misc]
     """A blueprint whose operations are documented under the tag of the resource it serves."""
+
+    ARGUMENTS_PARSER = RequestParser()
 
     def __init__(self, name: str, import_name: str, *, resource: str, url_prefix: str) -> None:
         if resource not in RESOURCES:

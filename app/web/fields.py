@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
 from app.vocabularies import TIME_ZONES, VOCABULARIES
+
+# Every instant and date a request may carry lies in these years: far enough for any booking,
+# history or birth date, and far from datetime's limits (years 1 and 9999), so no arithmetic on
+# an accepted value (zones, durations, windows) can overflow.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+_EARLIEST = datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+_LATEST = datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC)
+_RANGE_MESSAGE = f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+def _instant_in_range(value: datetime) -> None:
+    if not _EARLIEST <= value < _LATEST:
+        raise ValidationError(_RANGE_MESSAGE)
+
+
+def _date_in_range(value: date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(_RANGE_MESSAGE)
+
+
+def _with_check(kwargs: dict[str, Any], check: Any) -> list[Any]:
+    extra = kwargs.pop("validate", None)
+    if extra is None:
+        return [check]
+    return [check, *(extra if isinstance(extra, list | tuple) else [extra])]
+
+
+def instant(**kwargs: Any) -> fields.AwareDateTime:
+    """An ISO 8601 instant that must carry its UTC offset, between EARLIEST_YEAR and LATEST_YEAR."""
+    kwargs.setdefault("metadata", {"description": "ISO 8601 with offset"})
+    checks = _with_check(kwargs, _instant_in_range)
+    return fields.AwareDateTime(format="iso", validate=checks, **kwargs)
+
+
+def calendar_date(**kwargs: Any) -> fields.Date:
+    """An ISO 8601 date between EARLIEST_YEAR and LATEST_YEAR."""
+    checks = _with_check(kwargs, _date_in_range)
+    return fields.Date(validate=checks, **kwargs)
 
 
 def code(vocabulary: str, **kwargs: Any) -> fields.String:
@@ -42,6 +83,10 @@ def codes(vocabulary: str, *, max_items: int = 30, **kwargs: Any) -> fields.List
 class TimeZone(fields.String):
     """An IANA time zone name such as America/New_York."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(max=64))
+        super().__init__(**kwargs)
+
     default_error_messages = {
         "unknown_zone": "Unknown time zone {value!r}; use an IANA name such as America/New_York."
     }
@@ -68,9 +113,32 @@ def trimmed(
 ) -> fields.String:
     """A string with surrounding space removed, bounded length and optional extra checks."""
     checks: list[Any] = [validate.Length(min=min_length, max=max_length)]
-    if validate_also is not None:
+    if isinstance(validate_also, list | tuple):
+        checks.extend(validate_also)
+    elif validate_also is not None:
         checks.append(validate_also)
     return _Trimmed(validate=checks, **kwargs)
+
+
+# Control characters (C0, DEL, C1 incl. NEL), the Unicode line and paragraph separators and
+# backslashes: none belongs in a name, and each breaks the one-line headers and calendar
+# properties (emails, invites) that names are written into.
+_NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+
+
+def _one_line(value: str) -> None:
+    if _NOT_IN_A_LINE.search(value):
+        raise ValidationError(
+            "Must be a single line without control characters, line breaks or backslashes."
+        )
+
+
+def one_line(
+    max_length: int, *, min_length: int = 1, validate_also: Any = None, **kwargs: Any
+) -> fields.String:
+    """A name or label: trimmed, one line, no control characters or backslashes, bounded."""
+    extra = [] if validate_also is None else [validate_also]
+    return trimmed(max_length, min_length=min_length, validate_also=[_one_line, *extra], **kwargs)
 
 
 class _Trimmed(fields.String):

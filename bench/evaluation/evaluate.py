@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -21,16 +22,21 @@ from matching.ranking.catalog import Catalog, build_catalog
 from matching.ranking.constraints import Needs, feasible
 from matching.ranking.criteria import split_request, window_test
 from matching.ranking.effectiveness import effectiveness_table
+from matching.ranking.openings import LicenseWindow
 from matching.ranking.ranker import DEFAULT_WEIGHTS, Wishes, rank
 
 TOP = 10
 RELEVANT = 2  # grade from which a therapist counts as relevant for Recall and MRR
-OPENINGS_SHOWN = 20  # what matching.matches.service asks next_free_slots for, per therapist
 METRICS = ("ndcg@10", "recall@10", "mrr", "violations", "exposure_gini")
 
 
-def needs_and_wishes(client: SyntheticClient, *, through: datetime) -> tuple[Needs, Wishes]:
-    """Hard needs and soft wishes, split by the same function the match service uses."""
+def needs_and_wishes(
+    client: SyntheticClient, *, through: datetime, starts: datetime | None = None
+) -> tuple[Needs, Wishes]:
+    """Hard needs and soft wishes, split by the same function the match service uses (the
+    window from `starts`, by default HORIZON_DAYS before `through`, in the client's zone)."""
+    zone = ZoneInfo(client.timezone)
+    first = starts or through - timedelta(days=HORIZON_DAYS)
     return split_request(
         jurisdiction=client.jurisdiction,
         concerns=client.concerns,
@@ -40,7 +46,9 @@ def needs_and_wishes(client: SyntheticClient, *, through: datetime) -> tuple[Nee
         preferences=client.preferences,
         payment=client.payment,
         age_group=client.age_group,
-        through=through.date(),
+        starts=first.astimezone(zone).date(),
+        through=through.astimezone(zone).date(),
+        timezone=client.timezone,
         text=client.text,
     )
 
@@ -87,10 +95,8 @@ def _rankers(
     first_open = np.array([h[0] if len(h) else np.inf for h in population.open_hours])
     shuffle = np.random.default_rng(seed + 1)
 
-    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
-        return {
-            r: population.openings(r, OPENINGS_SHOWN) for r in rows if len(population.open_hours[r])
-        }
+    def open_times(rows: list[int], limit: int | None) -> dict[int, list[datetime]]:
+        return {r: population.openings(r, limit) for r in rows if len(population.open_hours[r])}
 
     def ranker(case: Case) -> list[int]:
         ranking = rank(
@@ -131,7 +137,15 @@ def run(
     for client in population.clients:
         needs, wishes = needs_and_wishes(client, through=through)
         mask = feasible(catalog, needs, population.active)
-        bookable = np.flatnonzero(mask & has_open)
+        licensed = LicenseWindow(catalog, needs, HORIZON_DAYS)
+        bookable = np.array(
+            [
+                r
+                for r in np.flatnonzero(mask & has_open).tolist()
+                if licensed.cut(r, population.openings(r, 1))
+            ],
+            dtype=np.int64,
+        )
         cases.append(Case(client, needs, wishes, mask, bookable, grades(population, client, mask)))
     results = {}
     for name, ranker in _rankers(population, catalog, table, seed).items():

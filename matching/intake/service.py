@@ -44,11 +44,17 @@ def submit_intake(
 ) -> IntakeView:
     """Score and store an intake; a high-risk one also queues an urgent alert."""
     client = client_profile_of(principal, session=session)
+    free_text = answers.get("free_text")
     try:
-        screening = screen(answers["phq9"], answers["gad7"], reports_risk=answers["reports_risk"])
+        screening = screen(
+            answers["phq9"],
+            answers["gad7"],
+            reports_risk=answers["reports_risk"],
+            concerns=answers["concerns"],
+            free_text=free_text,
+        )
     except ValueError as exc:
         raise InvalidIntake(str(exc)) from exc
-    free_text = answers.get("free_text")
     intake = Intake(
         client_id=client.id,
         created_at=utcnow(),

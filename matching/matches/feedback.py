@@ -1,4 +1,4 @@
-"""Intake use cases: submit (with crisis handling), read, decline a match, record an outcome."""
+"""Feedback on matches: the client declines one, a therapist who saw them records an outcome."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, may_manage
-from app.exceptions import PermissionDenied
-from app.identity.models import Role
 from app.identity.service import Principal
 from matching.exceptions import IntakeNotFound
 from matching.intake.models import Intake
 from matching.intake.service import own_intake
 from matching.matches.models import MatchDecline, MatchOutcome
+from scheduling.appointments.models import Appointment, AppointmentStatus
+
+# A therapist has seen a client once an appointment between them was booked (or attended).
+SEEN_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED)
 
 
 @unit_of_work
@@ -46,6 +49,22 @@ def decline_match(
     return decline
 
 
+def saw_client(intake_id: uuid.UUID, therapist_id: uuid.UUID, *, session: Session) -> bool:
+    """Whether the therapist has had a booked (or attended) appointment with the intake's
+    client: only then can they know how the match went."""
+    query = (
+        select(Appointment.id)
+        .join(Intake, Intake.client_id == Appointment.client_id)
+        .where(
+            Intake.id == intake_id,
+            Appointment.therapist_id == therapist_id,
+            Appointment.status.in_(SEEN_STATUSES),
+        )
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
 @unit_of_work
 def record_outcome(
     *,
@@ -60,11 +79,15 @@ def record_outcome(
     score_change: float | None,
     recorded_at: datetime | None = None,
 ) -> MatchOutcome:
-    """The therapist (or their clinic) records how a match went; one row per pair, updated."""
-    therapist = get_therapist(therapist_id, session=session)
-    if principal.role is Role.CLIENT or not may_manage(principal, therapist):
-        raise PermissionDenied("Only the therapist or their clinic records outcomes.")
-    if session.get(Intake, intake_id) is None:
+    """How a match went, recorded by a therapist who saw the intake's client (or an admin of
+    their clinic); one row per pair, updated. Every refusal is the same 404, so the answer never
+    tells which intakes exist."""
+    therapist = session.get(TherapistProfile, therapist_id)
+    if (
+        therapist is None
+        or not may_manage(principal, therapist)
+        or not saw_client(intake_id, therapist_id, session=session)
+    ):
         raise IntakeNotFound("No intake with this id.")
     outcome = session.scalar(
         select(MatchOutcome).where(

@@ -72,6 +72,12 @@ class MatchListSchema(Schema):
     """Ranked matches, or what to relax when none fit."""
 
     intake_id = fields.UUID()
+    located_in = fields.String(
+        metadata={
+            "description": "The jurisdiction the client is in, which every match is licensed "
+            "for; pass it as located_in when booking (POST /appointments)"
+        }
+    )
     high_risk = fields.Boolean()
     higher_level_of_care = fields.Boolean()
     crisis_resources = fields.List(fields.Nested(ResourceSchema), allow_none=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,11 +26,9 @@ from matching.ranking.cache import active_clients, catalog_cache
 from matching.ranking.catalog import Catalog
 from matching.ranking.constraints import Needs, Relaxation
 from matching.ranking.criteria import Window, split_request, window_test
-from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, Ranking, Wishes, rank
+from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, OpenTimes, Ranking, Wishes, rank
 from matching.training.models import RankerModel
 from scheduling.slots.service import next_free_slots
-
-OPENINGS_PER_THERAPIST = 20
 
 
 @dataclass
@@ -55,6 +52,7 @@ class MatchList:
     model_version: str
     matches: list[RankedTherapist]
     no_match: dict[str, Any] | None = None
+    located_in: str | None = None  # the jurisdiction matched for; book with the same one
 
 
 def _no_match(relaxations: list[Relaxation], feasible_count: int, no_open: int) -> dict[str, Any]:
@@ -87,9 +85,14 @@ def current_weights(*, session: Session) -> tuple[str, dict[str, float]]:
 
 
 def needs_and_wishes(
-    intake: Intake, client: ClientProfile, *, through: date, declined: frozenset[int]
+    intake: Intake,
+    client: ClientProfile,
+    *,
+    starts: date,
+    through: date,
+    declined: frozenset[int],
 ) -> tuple[Needs, Wishes]:
-    """Split an intake into hard needs and soft wishes."""
+    """Split an intake into hard needs and soft wishes (window dates local to the intake)."""
     return split_request(
         jurisdiction=intake.jurisdiction,
         concerns=intake.concerns,
@@ -99,7 +102,9 @@ def needs_and_wishes(
         preferences=intake.preferences,
         payment=intake.payment,
         age_group=age_group_of(client.age_group, client.date_of_birth, through),
+        starts=starts,
         through=through,
+        timezone=intake.timezone,
         declined=declined,
     )
 
@@ -111,7 +116,6 @@ def _preferred_windows(intake: Intake) -> list[Window]:
     ]
 
 
-@unit_of_work
 def find_matches(
     *,
     session: Session,
@@ -123,6 +127,8 @@ def find_matches(
     cipher: FieldCipher,
 ) -> MatchList:
     """Rank therapists for the caller's intake, with reasons and their next open times."""
+    # Ranking only reads, so it runs outside the unit of work: on SQLite the write lock is
+    # then held for the few inserts that record what was shown, not across the ranking.
     intake = own_intake(principal, intake_id, session=session)
     client = session.get_one(ClientProfile, intake.client_id)
     now = utcnow()
@@ -132,7 +138,14 @@ def find_matches(
         select(MatchDecline.therapist_id).where(MatchDecline.intake_id == intake.id)
     )
     declined = frozenset(catalog.position[t] for t in declined_ids if t in catalog.position)
-    needs, wishes = needs_and_wishes(intake, client, through=window_end.date(), declined=declined)
+    zone = ZoneInfo(intake.timezone)
+    needs, wishes = needs_and_wishes(
+        intake,
+        client,
+        starts=now.astimezone(zone).date(),
+        through=window_end.astimezone(zone).date(),
+        declined=declined,
+    )
     if intake.free_text_encrypted:
         wishes = replace(wishes, text=cipher.decrypt(intake.free_text_encrypted))
     version, weights = current_weights(session=session)
@@ -149,16 +162,17 @@ def find_matches(
         window_days=window_days,
         crisis=intake.high_risk,
     )
-    _record_exposures(session, intake, ranking.matches, version)
-    return _match_list(intake, ranking, version, crisis, session=session)
+    answer = _match_list(intake, ranking, version, crisis, session=session)
+    record_exposures(session=session, intake_id=intake.id, matches=ranking.matches, version=version)
+    return answer
 
 
-def _open_times(
-    catalog: Catalog, *, session: Session, now: datetime, end: datetime
-) -> Callable[[list[int]], dict[int, list[datetime]]]:
-    """The ranker's callback: the next open times, until `end`, of the therapists in rows."""
+def _open_times(catalog: Catalog, *, session: Session, now: datetime, end: datetime) -> OpenTimes:
+    """The ranker's callback: open times until `end` of the therapists in rows, earliest first,
+    every one of them unless a limit is given (the window is never truncated)."""
+    every_one = int((end - now) / timedelta(minutes=1)) + 1  # slots lie at least a minute apart
 
-    def open_times(rows: list[int]) -> dict[int, list[datetime]]:
+    def open_times(rows: list[int], limit: int | None) -> dict[int, list[datetime]]:
         ids = [catalog.ids[r] for r in rows]
         profiles = session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_(ids)))
         slots = next_free_slots(
@@ -166,7 +180,7 @@ def _open_times(
             session=session,
             start=now,
             end=end,
-            per_therapist=OPENINGS_PER_THERAPIST,
+            per_therapist=every_one if limit is None else limit,
             now=now,
         )
         return {catalog.position[t]: found for t, found in slots.items()}
@@ -205,14 +219,18 @@ def _match_list(
         no_match=None
         if ranking.matches
         else _no_match(ranking.relaxations, ranking.feasible_count, ranking.no_open_times),
+        located_in=intake.jurisdiction,
     )
 
 
-def _record_exposures(session: Session, intake: Intake, matches: list[Match], version: str) -> None:
+@unit_of_work
+def record_exposures(
+    *, session: Session, intake_id: uuid.UUID, matches: list[Match], version: str
+) -> None:
     """Keep what was shown and why, so outcomes can train the weights later."""
     shown = set(
         session.scalars(
-            select(MatchExposure.therapist_id).where(MatchExposure.intake_id == intake.id)
+            select(MatchExposure.therapist_id).where(MatchExposure.intake_id == intake_id)
         )
     )
     now = utcnow()
@@ -220,7 +238,7 @@ def _record_exposures(session: Session, intake: Intake, matches: list[Match], ve
         if match.therapist_id not in shown:
             session.add(
                 MatchExposure(
-                    intake_id=intake.id,
+                    intake_id=intake_id,
                     therapist_id=match.therapist_id,
                     rank=rank_position,
                     features={k: round(v, 6) for k, v in match.features.items()},

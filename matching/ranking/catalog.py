@@ -66,12 +66,16 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def licensed(self, jurisdiction: str, through: date) -> np.ndarray:
-        """Rows with a license in the jurisdiction valid through that date."""
-        mask = np.zeros(len(self), dtype=bool)
+    def licensed(self, jurisdiction: str, on: date) -> np.ndarray:
+        """Rows with a license in the jurisdiction valid on that date."""
+        return self.license_expiry(jurisdiction) >= on.toordinal()
+
+    def license_expiry(self, jurisdiction: str) -> np.ndarray:
+        """Per row, the ordinal of the last day a license in the jurisdiction is valid (0: none)."""
+        last = np.zeros(len(self), dtype=np.int64)
         rows, expiry = self.licenses.get(jurisdiction, (np.empty(0, int), np.empty(0, int)))
-        mask[rows[expiry >= through.toordinal()]] = True
-        return mask
+        np.maximum.at(last, rows.astype(np.int64), expiry.astype(np.int64))
+        return last
 
     def has_any(self, facet: str, codes: Sequence[str]) -> np.ndarray:
         """Rows having at least one of the codes in the facet."""

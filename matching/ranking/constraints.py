@@ -16,7 +16,8 @@ class Needs:
     """What a client cannot do without."""
 
     jurisdiction: str
-    license_through: date
+    licensed_on: date  # the window's first day; openings after a license's expiry are dropped
+    timezone: str = "UTC"  # the client's zone: a session's date, for its license, is local there
     languages: Sequence[str] = ()
     insurance_plan: str | None = None
     max_fee_cents: int | None = None  # self-pay budget per session
@@ -38,7 +39,7 @@ RELAXABLE = {
 def _masks(catalog: Catalog, needs: Needs, active: np.ndarray) -> dict[str, np.ndarray]:
     everyone = np.ones(len(catalog), dtype=bool)
     masks = {
-        "license": catalog.licensed(needs.jurisdiction, needs.license_through),
+        "license": catalog.licensed(needs.jurisdiction, needs.licensed_on),
         "accepting": catalog.accepting.copy(),
         "caseload": active < catalog.max_caseload,
     }

@@ -27,15 +27,22 @@ def split_request(
     preferences: Mapping[str, Any],
     payment: Mapping[str, Any],
     age_group: str | None,
+    starts: date,
     through: date,
+    timezone: str = "UTC",
     text: str = "",
     declined: frozenset[int] = frozenset(),
 ) -> tuple[Needs, Wishes]:
-    """Hard needs (never relaxed silently) and soft wishes of one request."""
+    """Hard needs (never relaxed silently) and soft wishes of one request.
+
+    The window runs from `starts` to `through` (local dates in `timezone`, the client's zone): a
+    therapist must be licensed on its first day, and openings after the license expires are cut.
+    """
     self_pay = payment["method"] == "self_pay"
     needs = Needs(
         jurisdiction=jurisdiction,
-        license_through=through,
+        licensed_on=starts,
+        timezone=timezone,
         languages=preferences.get("languages") or (),
         insurance_plan=None if self_pay else payment.get("insurance_plan"),
         max_fee_cents=payment.get("max_per_session_cents") if self_pay else None,
@@ -61,10 +68,15 @@ def window_test(windows: Sequence[Window], zone: str) -> Callable[[datetime], bo
     if not windows:
         return None
     tz = ZoneInfo(zone)
+    known: dict[datetime, bool] = {}  # therapists share slot times: convert each instant once
 
     def inside(instant: datetime) -> bool:
-        local = instant.astimezone(tz)
-        minute = local.hour * 60 + local.minute
-        return any(local.weekday() == day and start <= minute < end for day, start, end in windows)
+        found = known.get(instant)
+        if found is None:
+            local = instant.astimezone(tz)
+            minute = local.hour * 60 + local.minute
+            found = any(local.weekday() == d and a <= minute < b for d, a, b in windows)
+            known[instant] = found
+        return found
 
     return inside

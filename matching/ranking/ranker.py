@@ -1,15 +1,17 @@
 """Ranking: hard constraints, then a weighted soft score that explains itself. Pure.
 
 Stage 1 scores every feasible therapist on what the catalog knows (fit to the concerns,
-preferences, measured effectiveness, load). Stage 2 asks for open times of the best few and adds
-how well those fit the client's preferred windows; therapists with no open time drop out, since
-a match one cannot book is worthless.
+preferences, measured effectiveness, load). Stage 2 asks for every open time in the window of the
+best few, drops those after a license expires, and scores how many fall in the client's preferred
+windows; therapists with no open time drop out (a match one cannot book is worthless) and the next
+best are asked until `limit` are found or none are left. When nothing fits, each relaxation is
+counted under the same rules, open time included, so its count is what the relaxed request lists.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import overload
@@ -17,11 +19,12 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, JURISDICTIONS, LANGUAGES
-from app.vocabularies import MODALITIES as MODALITY_LABELS
+from app.vocabularies import CONCERNS
 from matching.ranking.catalog import Catalog, query_text
 from matching.ranking.constraints import Needs, Relaxation, feasible, relaxations
 from matching.ranking.effectiveness import DOMAINS
+from matching.ranking.openings import LicenseWindow, shown_openings
+from matching.ranking.reasons import Availability, explain
 
 FEATURES = ("similarity", "preferences", "availability", "effectiveness", "capacity_load")
 # Documented defaults, used until `flask matching train` stores fitted weights.
@@ -139,72 +142,90 @@ def weighted(
     return sum(weights.get(name, 0.0) * np.asarray(values) for name, values in features.items())
 
 
-def _reasons(
-    catalog: Catalog,
-    row: int,
-    needs: Needs,
-    wishes: Wishes,
-    features: dict[str, float],
-    preferred: int,
-    openings: list[datetime],
-    window_days: int,
-    has_windows: bool,
-    crisis: bool,
-) -> list[str]:
-    reasons = [f"Licensed in {JURISDICTIONS.get(needs.jurisdiction, needs.jurisdiction)}"]
-    if crisis:
-        reasons.append("Trained to support people going through a crisis")
-    spoken = catalog.codes_of(row, "languages") & set(needs.languages)
-    for code in sorted(spoken - {"en"}) or sorted(spoken)[:1]:
-        reasons.append(f"Speaks {LANGUAGES.get(code, code)}")
-    for code in [c for c in wishes.concerns if c in catalog.codes_of(row, "specialties")][:2]:
-        reasons.append(f"Works with {CONCERNS[code].lower()}")
-    for code in [m for m in wishes.modalities if m in catalog.codes_of(row, "modalities")][:2]:
-        reasons.append(f"Offers {MODALITY_LABELS[code]}")
-    for code in [c for c in wishes.communities if c in catalog.codes_of(row, "communities")][:1]:
-        reasons.append(f"Experienced with the {COMMUNITIES[code]} community")
-    if needs.insurance_plan:
-        reasons.append(f"In network with {INSURANCE_PLANS.get(needs.insurance_plan)}")
-    elif needs.max_fee_cents is not None:
-        fee = catalog.lowest_fee[row]
-        label = "Sliding scale from" if fee < catalog.full_fee[row] else "Self-pay rate"
-        reasons.append(f"{label} ${fee / 100:,.0f}, within your budget")
-    if has_windows and preferred:
-        plural = "opening" if preferred == 1 else "openings"
-        reasons.append(
-            f"{preferred} {plural} in your preferred times in the next {window_days} days"
-        )
-    elif openings:
-        reasons.append(f"{len(openings)}+ openings in the next {window_days} days")
-    if features["effectiveness"] >= 0.65:
-        reasons.append("Strong measured results with concerns like yours")
-    return reasons
+# Openings of catalog rows, earliest first, at most `limit` each (None: all in the window).
+OpenTimes = Callable[[list[int], int | None], Mapping[int, list[datetime]]]
+CHECK_BATCH = 500  # rows asked for a first open time at once, when counting relaxations
 
 
-# A shortlisted therapist with open times: row, feature values, openings, preferred openings.
-_Candidate = tuple[int, dict[str, float], list[datetime], int]
+@dataclass
+class _Candidate:
+    """A shortlisted therapist with open times while licensed."""
+
+    row: int
+    values: dict[str, float]
+    first: datetime
+    shown: list[datetime]
+    availability: Availability
 
 
 def _bookable(
     rows: np.ndarray,
-    best: np.ndarray,
+    chunk: np.ndarray,
     features: Mapping[str, np.ndarray],
     slots: Mapping[int, list[datetime]],
     in_preferred_window: Callable[[datetime], bool] | None,
+    license_window: LicenseWindow,
 ) -> list[_Candidate]:
-    """Stage two: the shortlisted therapists with open times, their availability scored."""
+    """Stage two: the shortlisted therapists with open times, their availability scored over
+    every opening in the window (not a first few)."""
     candidates: list[_Candidate] = []
-    for index in best:
+    for index in chunk:
         row = int(rows[index])
-        openings = sorted(slots.get(row, []))
+        openings = license_window.cut(row, sorted(slots.get(row, [])))
         if not openings:
             continue
-        preferred = sum(1 for t in openings if in_preferred_window and in_preferred_window(t))
-        counted = preferred if in_preferred_window else len(openings)
+        preferred = [t for t in openings if in_preferred_window(t)] if in_preferred_window else []
+        counted = len(preferred) if in_preferred_window else len(openings)
         values = {name: float(f[index]) for name, f in features.items()}
         values["availability"] = min(counted, ENOUGH_OPENINGS) / ENOUGH_OPENINGS
-        candidates.append((row, values, openings, preferred))
+        availability = Availability(
+            total=len(openings),
+            preferred=len(preferred),
+            has_windows=in_preferred_window is not None,
+            window_days=license_window.window_days,
+            license_until=license_window.until(row),
+        )
+        shown = shown_openings(openings, preferred)
+        candidates.append(_Candidate(row, values, openings[0], shown, availability))
     return candidates
+
+
+def _best_first(partial: np.ndarray, keep: int) -> Iterator[np.ndarray]:
+    """Indices by falling partial score, in chunks: the best `keep` first, then the next ones."""
+    if keep >= len(partial):
+        yield np.arange(len(partial))
+        return
+    first = np.argpartition(-partial, keep - 1)[:keep]
+    yield first
+    rest = np.setdiff1d(np.arange(len(partial)), first, assume_unique=True)
+    rest = rest[np.argsort(-partial[rest], kind="stable")]
+    for start in range(0, len(rest), keep):
+        yield rest[start : start + keep]
+
+
+def _relaxations(
+    catalog: Catalog,
+    needs: Needs,
+    active: np.ndarray,
+    open_times: OpenTimes,
+    license_window: LicenseWindow,
+) -> list[Relaxation]:
+    """What relaxing each constraint would bring, counting only therapists with an open time
+    while licensed: exactly those the relaxed request would list."""
+    known: dict[int, bool] = {}
+
+    def with_open_time(mask: np.ndarray) -> np.ndarray:
+        unknown = [int(r) for r in np.flatnonzero(mask) if int(r) not in known]
+        for start in range(0, len(unknown), CHECK_BATCH):
+            batch = unknown[start : start + CHECK_BATCH]
+            first = open_times(batch, 1)
+            for row in batch:
+                known[row] = bool(license_window.cut(row, sorted(first.get(row, []))))
+        result = mask.copy()
+        result[[r for r in np.flatnonzero(mask) if not known[int(r)]]] = False
+        return result
+
+    return relaxations(catalog, needs, active, also_required=with_open_time)
 
 
 def rank(
@@ -216,7 +237,7 @@ def rank(
     effectiveness: np.ndarray,
     weights: Mapping[str, float],
     limit: int,
-    open_times: Callable[[list[int]], dict[int, list[datetime]]],
+    open_times: OpenTimes,
     in_preferred_window: Callable[[datetime], bool] | None,
     window_days: int,
     crisis: bool = False,
@@ -225,42 +246,34 @@ def rank(
     """Rank feasible therapists; never relax a hard constraint silently."""
     mask = feasible(catalog, needs, active)
     rows = np.flatnonzero(mask)
+    license_window = LicenseWindow(catalog, needs, window_days)
     if len(rows) == 0:
-        return Ranking([], 0, relaxations(catalog, needs, active))
+        return Ranking([], 0, _relaxations(catalog, needs, active, open_times, license_window))
     features = stage_one_features(catalog, rows, wishes, effectiveness=effectiveness, active=active)
     partial = weighted(features, weights)
-    keep = min(len(rows), max(shortlist, limit * 5))
-    best = np.argpartition(-partial, keep - 1)[:keep] if keep < len(rows) else np.arange(len(rows))
-    slots = open_times([int(rows[i]) for i in best])
-    candidates = _bookable(rows, best, features, slots, in_preferred_window)
-    no_open = len(best) - len(candidates)
+    candidates: list[_Candidate] = []
+    checked = 0
+    for chunk in _best_first(partial, min(len(rows), max(shortlist, limit * 5))):
+        slots = open_times([int(rows[i]) for i in chunk], None)
+        candidates += _bookable(rows, chunk, features, slots, in_preferred_window, license_window)
+        checked += len(chunk)
+        if len(candidates) >= limit:
+            break
     if crisis:
-        candidates.sort(key=lambda c: (c[2][0], -weighted(c[1], weights)))
+        candidates.sort(key=lambda c: (c.first, -weighted(c.values, weights)))
     else:
-        candidates.sort(key=lambda c: (-weighted(c[1], weights), c[2][0]))
+        candidates.sort(key=lambda c: (-weighted(c.values, weights), c.first))
     matches = [
         Match(
-            catalog.ids[row],
-            row,
-            round(float(weighted(values, weights)), 4),
-            values,
-            _reasons(
-                catalog,
-                row,
-                needs,
-                wishes,
-                values,
-                preferred,
-                openings,
-                window_days,
-                in_preferred_window is not None,
-                crisis,
-            ),
-            openings[:3],
-            preferred,
+            catalog.ids[c.row],
+            c.row,
+            round(float(weighted(c.values, weights)), 4),
+            c.values,
+            explain(catalog, c.row, needs, wishes, c.values, c.availability, crisis=crisis),
+            c.shown,
+            c.availability.preferred,
         )
-        for row, values, openings, preferred in candidates[:limit]
+        for c in candidates[:limit]
     ]
-    return Ranking(
-        matches, int(mask.sum()), [] if matches else relaxations(catalog, needs, active), no_open
-    )
+    found = [] if matches else _relaxations(catalog, needs, active, open_times, license_window)
+    return Ranking(matches, int(mask.sum()), found, checked - len(candidates))

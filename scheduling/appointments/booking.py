@@ -44,6 +44,7 @@ def validate_booking(
     start: datetime,
     now: datetime,
     ignore: uuid.UUID | None = None,
+    located_in: str | None = None,
 ) -> SessionType:
     """Every rule a one-to-one booking must pass; returns the session type."""
     therapist = get_therapist(therapist_id, session=session)
@@ -52,7 +53,7 @@ def validate_booking(
     if session_type.is_group:
         raise NotBookable("Group sessions are joined by enrolling, not booked.")
     check_accepting(therapist, client, session=session)
-    check_license(therapist, client, start)
+    check_license(therapist, client, start, located_in=located_in)
     expire_stale_holds(session=session, therapist_id=therapist.id, client_id=client.id, now=now)
     check_slot(
         session=session,
@@ -84,6 +85,7 @@ def new_appointment(
     start: datetime,
     now: datetime,
     hold_for: timedelta | None = None,
+    located_in: str | None = None,
 ) -> Appointment:
     """Build (not add) an appointment in its first status; a hold when `hold_for` is given."""
     hold = hold_for is not None
@@ -105,6 +107,7 @@ def new_appointment(
         status_changed_at=now,
         status_changed_by_id=principal.user.id,
         hold_expires_at=now + hold_for if hold_for is not None else None,
+        client_located_in=located_in or client.jurisdiction,
     )
     place_times(appointment, session_type, start)
     record_event(
@@ -125,8 +128,9 @@ def book(
     session_type_id: uuid.UUID,
     start: datetime,
     hold: bool = False,
+    located_in: str | None = None,
 ) -> Appointment:
-    """Book a listed slot for the calling client, or hold it while they pay."""
+    """Book a listed slot (or hold it while paying) for the client, located where they say."""
     now = utcnow()
     client = client_profile_of(principal, session=session, lock=True)
     therapist = get_therapist(therapist_id, session=session)
@@ -137,6 +141,7 @@ def book(
         session_type=session_type_id,
         start=start,
         now=now,
+        located_in=located_in,
     )
     policy = clinic_policy(therapist.clinic_id, session=session)
     if hold:
@@ -156,6 +161,7 @@ def book(
         start=start,
         now=now,
         hold_for=timedelta(minutes=policy.hold_minutes) if hold else None,
+        located_in=located_in,
     )
     session.add(appointment)
     if appointment.status is AppointmentStatus.BOOKED:
@@ -186,6 +192,7 @@ def reschedule(
         start=start,
         now=now,
         ignore=appointment.id,
+        located_in=appointment.client_located_in,
     )
     place_times(appointment, session_type, start)
     record_event(

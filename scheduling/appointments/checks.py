@@ -25,17 +25,22 @@ from scheduling.slots.engine import BusyTimeline, is_bookable
 from scheduling.slots.inputs import availabilities, busy_intervals
 
 
-def check_license(therapist: TherapistProfile, client: ClientProfile, start: datetime) -> None:
-    """The therapist must be licensed where the client is, on the session's local date."""
+def check_license(
+    therapist: TherapistProfile,
+    client: ClientProfile,
+    start: datetime,
+    *,
+    located_in: str | None = None,
+) -> None:
+    """The therapist must be licensed where the client is for the session (default: profile)."""
+    where = located_in or client.jurisdiction
     session_date = start.astimezone(ZoneInfo(client.timezone)).date()
     if not any(
-        lic.jurisdiction == client.jurisdiction and lic.valid_on(session_date)
-        for lic in therapist.licenses
+        lic.jurisdiction == where and lic.valid_on(session_date) for lic in therapist.licenses
     ):
         raise NotLicensedThere(
-            f"This therapist is not licensed in {client.jurisdiction} on {session_date}, "
-            "where you are located.",
-            errors={"therapist_id": [f"No valid license in {client.jurisdiction}."]},
+            f"This therapist is not licensed in {where} on {session_date}, where you are located.",
+            errors={"therapist_id": [f"No valid license in {where}."]},
         )
 
 

@@ -24,9 +24,11 @@ def appointment_changed(
     """Raise the calendar SEQUENCE (after the first invite) and record a snapshot of the change.
 
     The snapshot carries everything the invites need, so a later change cannot alter what an
-    earlier message says; `client_ids` narrows a group session's change to some members.
+    earlier message says. `client_ids` narrows a group session's change to those members (a
+    seat taken or given up concerns that member only); an empty list names the host alone (a
+    new group); None means the therapist and every seated member when it is handled.
     """
-    if change != "booked" or appointment.ics_sequence or client_ids is not None:
+    if change != "booked" or appointment.ics_sequence or client_ids:
         appointment.ics_sequence += 1
     session.flush()
     enqueue(

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import trimmed
+from app.web.fields import code, trimmed
 from scheduling.appointments.models import (
     AppointmentKind,
     AppointmentStatus,
@@ -47,6 +47,13 @@ class AppointmentSchema(Schema):
     cancelled_by_role = fields.String(allow_none=True)
     cancellation_reason = fields.String(allow_none=True)
     late_cancellation = fields.Boolean()
+    located_in = fields.String(
+        attribute="client_located_in",
+        allow_none=True,
+        metadata={
+            "description": "Where the client is for this session (licenses are checked there)"
+        },
+    )
     status_changed_at = instant()
     created_at = instant()
     events = fields.List(fields.Nested(AppointmentEventSchema))
@@ -62,6 +69,15 @@ class BookingSchema(Schema):
         load_default=False,
         metadata={
             "description": "Hold the slot (pending) while paying; confirm within the hold time"
+        },
+    )
+    located_in = code(
+        "jurisdictions",
+        load_default=None,
+        metadata={
+            "description": "Where you will be for the session (defaults to your profile's "
+            "jurisdiction); the therapist must be licensed there. A match list says which "
+            "jurisdiction it matched for (located_in): book with the same one."
         },
     )
 
@@ -102,6 +118,11 @@ class SeriesRequestSchema(Schema):
     interval_weeks = fields.Integer(strict=True, load_default=1, validate=validate.OneOf([1, 2]))
     occurrences = fields.Integer(strict=True, required=True, validate=validate.Range(min=2, max=52))
     skip_conflicts = fields.Boolean(load_default=False)
+    located_in = code(
+        "jurisdictions",
+        load_default=None,
+        metadata={"description": "Where you will be for these sessions (defaults to your profile)"},
+    )
 
 
 class SkippedSchema(Schema):

@@ -61,6 +61,7 @@ def book_series(
     interval_weeks: int,
     occurrences: int,
     skip_conflicts: bool,
+    located_in: str | None = None,
 ) -> SeriesResult:
     """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
     now = utcnow()
@@ -91,6 +92,7 @@ def book_series(
             therapist=therapist,
             session_type=session_type,
             now=now,
+            located_in=located_in,
         )
     if result.skipped and not skip_conflicts:
         raise SeriesConflict(
@@ -112,6 +114,7 @@ def _add_occurrence(
     therapist: TherapistProfile,
     session_type: SessionType,
     now: datetime,
+    located_in: str | None = None,
 ) -> None:
     """Build the occurrence if every booking rule passes; else list it as skipped, with why."""
     try:
@@ -122,6 +125,7 @@ def _add_occurrence(
             session_type=session_type,
             start=start,
             now=now,
+            located_in=located_in,
         )
     except DomainError as error:
         result.skipped.append({"start": start.isoformat(), "reason": error.message})
@@ -134,6 +138,7 @@ def _add_occurrence(
             session_type=session_type,
             start=start,
             now=now,
+            located_in=located_in,
         )
     )
 

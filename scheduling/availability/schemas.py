@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.vocabularies import WEEKDAYS
-from app.web.fields import TimeZone, trimmed
+from app.web.fields import TimeZone, calendar_date, trimmed
 from scheduling.schemas import IntervalSchema, instant
 
 
@@ -18,7 +18,7 @@ class WeeklyIntervalSchema(IntervalSchema):
 class OverrideSchema(Schema):
     """The hours of one local date (an empty list closes the date)."""
 
-    date = fields.Date(required=True)
+    date = calendar_date(required=True)
     intervals = fields.List(
         fields.Nested(IntervalSchema), required=True, validate=validate.Length(max=12)
     )

@@ -58,7 +58,7 @@ def _ics(body: bytes, method: str | None = None) -> Response:
 class InviteFile(MethodView):
     @auth_required(appointments_blp, Role.CLIENT, Role.THERAPIST)
     @appointments_blp.doc(responses={200: CALENDAR_RESPONSE})
-    @documents_errors(appointments_blp, 404)
+    @documents_errors(appointments_blp, 404, 409)
     def get(self, appointment_id: uuid.UUID) -> Response:
         """Your own calendar invite for the appointment (REQUEST, or CANCEL once cancelled)."""
         return _ics(

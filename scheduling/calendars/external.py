@@ -6,11 +6,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-import recurring_ical_events
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -19,14 +17,14 @@ from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
-from scheduling.calendars.fetching import FetchRefused
+from scheduling.calendars.expansion import CalendarTooLarge, occurrences
+from scheduling.calendars.fetching import FetchRefused, parse_calendar_url
 from scheduling.calendars.models import ExternalBusy, ExternalCalendar, ExternalSource
 from scheduling.exceptions import ExternalCalendarNotFound, InvalidAvailability
 from scheduling.slots.engine import Interval
 
 LOOK_BACK = timedelta(days=1)
 LOOK_AHEAD = timedelta(days=400)
-MAX_EVENTS = 10_000
 MAX_CALENDARS = 10
 MAX_ERROR_LENGTH = 500
 
@@ -54,14 +52,16 @@ def busy_from_ics(data: bytes, *, zone: str, start: datetime, end: datetime) -> 
     """Busy intervals of every (expanded) event between two instants; transparent ones skipped."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
-        occurrences = recurring_ical_events.of(calendar).between(start, end)
+        events = occurrences(calendar, zone=zone, start=start, end=end)
+    except CalendarTooLarge as exc:
+        raise UnreadableCalendar(str(exc), errors={"calendar": [str(exc)]}) from None
     except Exception as exc:  # the parsers raise many kinds of error on bad input
         raise UnreadableCalendar(
             "The calendar could not be read as iCalendar.", errors={"calendar": [str(exc)[:200]]}
         ) from exc
     tz = ZoneInfo(zone)
     busy = []
-    for event in occurrences[:MAX_EVENTS]:
+    for event in events:
         if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
             continue
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -102,12 +102,12 @@ def add_calendar_url(
 ) -> ExternalCalendar:
     """Subscribe to a calendar URL; the worker fetches it (first fetch within minutes)."""
     managed_therapist(principal, therapist_id, session=session)
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username:
+    try:
+        parse_calendar_url(url)  # what the worker would refuse is refused now, with the reason
+    except FetchRefused as exc:
         raise InvalidAvailability(
-            "Only http(s) calendar URLs without credentials are allowed.",
-            errors={"url": ["Must be an http or https URL."]},
-        )
+            "The calendar URL cannot be used.", errors={"url": [str(exc)]}
+        ) from None
     _check_limit(session, therapist_id)
     calendar = ExternalCalendar(
         therapist_id=therapist_id, source=ExternalSource.URL, url=url, created_at=utcnow()

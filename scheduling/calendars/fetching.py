@@ -3,12 +3,18 @@
 Only http and https; the host name is resolved once, every address it resolves to must be public
 (not private, loopback, link-local, multicast, reserved, or a cloud metadata address) unless a
 configured network allows it, and the connection goes to that vetted address, so a second DNS
-answer cannot swap in an internal one. Redirects are not followed; size and time are bounded.
+answer cannot swap in an internal one. Redirects are not followed; the size is bounded, and so
+is the time of the whole fetch (resolving, connecting and every read together).
+
+`parse_calendar_url` is the one statement of what a calendar URL may be: registration refuses
+what it refuses, and the fetch of a URL stored before (or by hand) fails on its own with the
+same reason instead of raising from the URL parser.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,10 +22,19 @@ from urllib.parse import urlsplit
 
 import urllib3
 
+from scheduling.calendars.deadline import (
+    Deadline,
+    DeadlinePassed,
+    WatchedHTTPPool,
+    WatchedHTTPSPool,
+)
+
 Resolver = Callable[[str, int], list[str]]
 METADATA_ADDRESSES = frozenset(
     {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 )
+MAX_URL_LENGTH = 2000  # the external_calendars.url column
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 
 class FetchRefused(ValueError):
@@ -33,6 +48,63 @@ class FetchPolicy:
     max_bytes: int = 2 * 1024 * 1024
     timeout: float = 10.0
     allowed_networks: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class CalendarUrl:
+    """What a well-formed calendar URL asks to fetch."""
+
+    scheme: str
+    host: str  # ASCII: an IDNA-encoded name, or an IP address without brackets
+    port: int
+    target: str  # path and query, as sent in the request line
+
+    @property
+    def host_header(self) -> str:
+        """The Host header: the host, bracketed if IPv6, with the port unless the default."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def parse_calendar_url(url: str) -> CalendarUrl:
+    """The parts of a fetchable calendar URL; FetchRefused says what is wrong with it."""
+    if len(url) > MAX_URL_LENGTH:
+        raise FetchRefused(f"The URL is longer than {MAX_URL_LENGTH} characters.")
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise FetchRefused("The URL contains spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port outside 0-65535 or not a number, an unclosed bracket
+        raise FetchRefused(f"The URL is malformed ({exc}): check its host and port.") from None
+    if parts.scheme not in {"http", "https"}:
+        raise FetchRefused("Only http and https URLs are allowed (for webcal://, use https://).")
+    if "@" in parts.netloc:
+        raise FetchRefused("URLs with credentials (user:password@) are not allowed.")
+    if port == 0:
+        raise FetchRefused("The URL's port must be between 1 and 65535.")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if not target.isascii():
+        raise FetchRefused("Characters outside ASCII in the path must be percent-encoded.")
+    default = 443 if parts.scheme == "https" else 80
+    return CalendarUrl(parts.scheme, _ascii_host(parts.hostname or ""), port or default, target)
+
+
+def _ascii_host(host: str) -> str:
+    if not host:
+        raise FetchRefused("The URL has no host.")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        name = host.encode("idna").decode("ascii").rstrip(".")
+    except UnicodeError:
+        raise FetchRefused("The URL's host name is not valid.") from None
+    if len(name) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in name.split(".")):
+        raise FetchRefused("The URL's host name is not valid.")
+    return name
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -67,45 +139,55 @@ def check_address(address: str, policy: FetchPolicy) -> None:
 
 def fetch(url: str, policy: FetchPolicy, resolver: Resolver = system_resolver) -> bytes:
     """GET the URL's body after vetting every address; raises FetchRefused on any problem."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise FetchRefused("only http and https URLs are allowed")
-    if parts.username or parts.password:
-        raise FetchRefused("URLs with credentials are not allowed")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = resolver(parts.hostname, port)
-    if not addresses:
-        raise FetchRefused(f"cannot resolve {parts.hostname}")
-    for address in addresses:
-        check_address(address, policy)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    timeout = urllib3.Timeout(connect=policy.timeout, read=policy.timeout)
-    if parts.scheme == "https":
-        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
-            addresses[0],
-            port,
+    where = parse_calendar_url(url)
+    try:
+        with Deadline(policy.timeout) as deadline:
+            addresses = resolver(where.host, where.port)
+            if not addresses:
+                raise FetchRefused(f"cannot resolve {where.host}")
+            for address in addresses:
+                check_address(address, policy)
+            return _get(where, addresses[0], policy, deadline)
+    except DeadlinePassed as exc:
+        raise FetchRefused(f"The calendar {exc} to fetch.") from None
+
+
+def _get(where: CalendarUrl, address: str, policy: FetchPolicy, deadline: Deadline) -> bytes:
+    """GET from the vetted address within the deadline (DeadlinePassed when it runs out)."""
+    left = deadline.remaining()
+    timeout = urllib3.Timeout(connect=left, read=left)
+    if where.scheme == "https":
+        pool: urllib3.HTTPConnectionPool = WatchedHTTPSPool(
+            address,
+            where.port,
             timeout=timeout,
             retries=False,
-            server_hostname=parts.hostname,
-            assert_hostname=parts.hostname,
+            server_hostname=where.host,
+            assert_hostname=where.host,
+            deadline=deadline,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(addresses[0], port, timeout=timeout, retries=False)
+        pool = WatchedHTTPPool(
+            address, where.port, timeout=timeout, retries=False, deadline=deadline
+        )
     try:
         response = pool.request(
             "GET",
-            path,
-            headers={"Host": parts.netloc.rsplit("@", 1)[-1], "Accept": "text/calendar"},
+            where.target,
+            headers={"Host": where.host_header, "Accept": "text/calendar"},
             preload_content=False,
             redirect=False,
         )
+        deadline.check()
         if response.status != 200:
             raise FetchRefused(f"the server answered {response.status}")
         body = response.read(policy.max_bytes + 1, decode_content=True)
+        deadline.check()  # a read cut short by the deadline is not the whole body
         if len(body) > policy.max_bytes:
             raise FetchRefused(f"the calendar is larger than {policy.max_bytes} bytes")
         return body
-    except urllib3.exceptions.HTTPError as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        deadline.check()  # the deadline is why the connection failed
         raise FetchRefused(f"fetch failed: {type(exc).__name__}") from exc
     finally:
         pool.close()

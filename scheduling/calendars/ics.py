@@ -3,11 +3,12 @@
 Pure: no database, no Flask. Every instant is written in UTC ("...Z"), so no VTIMEZONE is needed.
 
 Privacy: an invite passes through mail servers and calendar providers, so it carries no clinical
-information. Callers pass privacy-safe names and a join page without credentials; this module
-refuses text in which `app.privacy.clinical_words_in` finds a banned fragment (ValueError), and
-`find_banned_words` scans produced bytes with it. The one field not screened is the recipient's
-own address: it already travels in the message's To: header, and refusing it would stop that
-person from ever receiving an invite.
+information. It is built only from fields that cannot carry any: fixed texts, times, the UID, the
+join page, the organizer's address (these three refused if `app.privacy` finds a banned fragment),
+the clinic's calendar name (screened when entered) and the recipient's own name and address.
+Names are never refused: they are the person's data ("Counsell" must not stop anyone's mail), and
+come from stored rows, so `one_line` makes them one safe line (line breaks, controls, backslashes
+become spaces; icalendar escapes the rest). `find_banned_words` is the scan tests run on invites.
 
 Attendee status: the booking is made in the app, so the attendee is written as PARTSTAT=ACCEPTED
 with RSVP=FALSE (the organizer address does not process replies; changes happen in the app).
@@ -33,6 +34,7 @@ __all__ = [
     "calendar_feed_ics",
     "find_banned_words",
     "invite_ics",
+    "one_line",
 ]
 
 PRODID = "-//Appointment Scheduler//Calendar Invites 1.0//EN"
@@ -47,6 +49,12 @@ _FOLD = re.compile(r"\r?\n[ \t]")
 _LINE_BREAK = re.compile(r"\r?\n")
 _ESCAPE = re.compile(r"\\([\\;,nN])")
 _URL_SECRETS = ("token", "jwt")
+
+
+def one_line(text: str) -> str:
+    """Stored text as one line: controls, line breaks, backslashes -> spaces, spaces collapsed."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    return " ".join(_CONTROL.sub(" ", text.replace("\\", " ")).split())
 
 
 def find_banned_words(ics: bytes) -> list[str]:
@@ -77,13 +85,14 @@ class Invite:
     reminder_minutes: int = 15
 
     def __post_init__(self) -> None:
-        """Refuse bad values and anything that could leak clinical information."""
+        """Refuse bad values; names are not refused (see `one_line`), only non-text."""
         if self.method not in get_args(Method):
             raise ValueError(f"method must be REQUEST or CANCEL, not {self.method!r}")
         _check_common(self.uid, self.sequence, self.starts_at, self.ends_at, self.join_page_url)
         _utc(self.dtstamp, "dtstamp")
-        _check_text("organizer_name", self.organizer_name)
-        _check_text("recipient_name", self.recipient_name)
+        for field in ("organizer_name", "recipient_name"):
+            if not isinstance(getattr(self, field), str):
+                raise ValueError(f"{field} must be text")
         _check_email("organizer_email", self.organizer_email, screen=True)
         _check_email("recipient_email", self.recipient_email, screen=False)
         if self.organizer_email.casefold() == self.recipient_email.casefold():
@@ -115,6 +124,7 @@ class FeedEvent:
 def invite_ics(invite: Invite) -> bytes:
     """Render an invite as a METHOD:REQUEST or METHOD:CANCEL calendar with one VEVENT."""
     cancel = invite.method == "CANCEL"
+    organizer = one_line(invite.organizer_name)
     calendar = _calendar(invite.method)
     event = _event(
         uid=invite.uid,
@@ -122,12 +132,12 @@ def invite_ics(invite: Invite) -> bytes:
         starts_at=invite.starts_at,
         ends_at=invite.ends_at,
         dtstamp=invite.dtstamp,
-        summary=f"Appointment with {invite.organizer_name}",
+        summary=f"Appointment with {organizer}" if organizer else "Appointment",
         join_page_url=invite.join_page_url,
         cancelled=cancel,
     )
-    event.add("organizer", _address(invite.organizer_email, invite.organizer_name))
-    attendee = _address(invite.recipient_email, invite.recipient_name)
+    event.add("organizer", _address(invite.organizer_email, organizer))
+    attendee = _address(invite.recipient_email, one_line(invite.recipient_name))
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
     attendee.params["PARTSTAT"] = ATTENDEE_PARTSTAT
     attendee.params["RSVP"] = "FALSE"
@@ -222,9 +232,10 @@ def _event(
 
 
 def _address(email: str, name: str) -> vCalAddress:
-    """A mailto: calendar address with a display name."""
+    """A mailto: calendar address with its display name (none when the name is blank)."""
     address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = name
+    if name:
+        address.params["CN"] = name
     return address
 
 

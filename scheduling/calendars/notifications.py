@@ -14,13 +14,14 @@ from app.adapters import AdapterKey
 from app.directory.models import ClientProfile, Clinic, TherapistProfile
 from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage, OutboxStatus
+from app.privacy import clinical_words_in
 from scheduling.appointments.models import (
     Appointment,
     AppointmentKind,
     EnrollmentStatus,
     GroupEnrollment,
 )
-from scheduling.calendars.ics import Invite, Method, invite_ics
+from scheduling.calendars.ics import Invite, Method, invite_ics, one_line
 
 NEUTRAL_ORGANIZER = "Your care team"
 
@@ -32,6 +33,13 @@ class MessageSettings:
     app_url: str
     sender: str
     reminder_offsets: tuple[int, ...]  # minutes before the start
+
+    def __post_init__(self) -> None:
+        """Refuse, when the app starts, an address every invite would carry a clinical word in."""
+        for field in ("app_url", "sender"):
+            found = clinical_words_in(getattr(self, field))
+            if found:
+                raise ValueError(f"{field} is written into every invite: {', '.join(found)}")
 
 
 MESSAGES: AdapterKey[MessageSettings] = AdapterKey("appointment messages")
@@ -53,8 +61,8 @@ def join_page(settings: MessageSettings, appointment_id: uuid.UUID | str) -> str
 
 
 def organizer_name(clinic: Clinic) -> str:
-    """The clinic's neutral calendar name, or a generic one."""
-    return clinic.calendar_name or NEUTRAL_ORGANIZER
+    """The clinic's calendar name (screened when entered) as one line, or a generic one."""
+    return one_line(clinic.calendar_name or "") or NEUTRAL_ORGANIZER
 
 
 def _recipients(
@@ -76,11 +84,13 @@ def _recipients(
             if client_ids is not None
             else list(session.scalars(query))
         )
-        if client_ids is not None:
+        if client_ids:
             people = []  # a member joining or leaving concerns that member only
     else:
         member_ids = [appointment.client_id]
     for client in session.scalars(select(ClientProfile).where(ClientProfile.id.in_(member_ids))):
+        if client.user.deleted_at is not None:
+            continue  # an erased account gets no mail (its address is gone)
         people.append(
             Recipient(client.user_id, client.display_name, client.user.email, client.timezone)
         )
@@ -124,7 +134,9 @@ class AppointmentNotifier:
     def __call__(self, message: OutboxMessage, *, session: Session) -> None:
         """One invite email per recipient, and their reminders moved or dropped."""
         payload = message.payload
-        appointment = session.get_one(Appointment, uuid.UUID(payload["appointment_id"]))
+        appointment = session.get(Appointment, uuid.UUID(payload["appointment_id"]))
+        if appointment is None:
+            return  # the appointment is gone: nobody is left to tell, so the message is done
         notice = ChangeNotice(
             appointment=appointment,
             change=payload["change"],

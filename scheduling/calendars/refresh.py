@@ -27,7 +27,9 @@ class CalendarRefresh:
             try:
                 outcome = read_busy(calendar, self.fetch)
             except Exception as error:  # a bug in one feed's parsing must not stop the rest
-                logger.exception("external calendar unreadable", extra={"calendar": calendar.url})
+                logger.exception(  # not the URL: feed URLs often carry a secret
+                    "external calendar unreadable", extra={"calendar_id": str(calendar.calendar_id)}
+                )
                 outcome = f"The calendar could not be read ({type(error).__name__})."
             try:
                 with sessions() as session:

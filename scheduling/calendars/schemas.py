@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from scheduling.schemas import instant
 
@@ -16,7 +16,9 @@ class FeedUrlSchema(Schema):
 class ExternalCalendarInSchema(Schema):
     """A calendar URL to subscribe to."""
 
-    url = fields.String(required=True, metadata={"format": "uri"})
+    url = fields.String(
+        required=True, validate=validate.Length(max=2000), metadata={"format": "uri"}
+    )
 
 
 class ExternalCalendarSchema(Schema):

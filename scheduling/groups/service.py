@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, managed_therapist, may_manage
+from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import client_profile_of
 from scheduling.appointments.booking import place_times
@@ -66,6 +68,8 @@ def create_group_session(
     place_times(group, session_type, start)
     record_event(group, action="created", actor_id=principal.user.id, from_status=None)
     session.add(group)
+    # the host's invite and reminders (members get theirs when they take a seat)
+    appointment_changed(group, "booked", session=session, client_ids=[])
     return group
 
 
@@ -140,6 +144,15 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
     )
     if mine is None:
         raise AppointmentNotFound("You are not enrolled in this group session.")
+    if give_up_place(group, mine, session=session, now=now):
+        appointment_changed(group, "cancelled", session=session, client_ids=[str(client.id)])
+    return mine
+
+
+def give_up_place(
+    group: Appointment, mine: GroupEnrollment, *, session: Session, now: datetime
+) -> bool:
+    """Leave a seat or waitlist place (the first waiting takes a freed seat); True if a seat."""
     freed_seat = mine.status is EnrollmentStatus.ENROLLED
     mine.status, mine.left_at = EnrollmentStatus.LEFT, now
     session.flush()
@@ -158,9 +171,7 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
             appointment_changed(
                 group, "booked", session=session, client_ids=[str(waiting.client_id)]
             )
-    if freed_seat:
-        appointment_changed(group, "cancelled", session=session, client_ids=[str(client.id)])
-    return mine
+    return freed_seat
 
 
 def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
@@ -173,13 +184,22 @@ def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
 
 
 def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID) -> dict[str, Any]:
-    """A group session with counts; the host and clinic also get the roster, clients their seat."""
+    """A group session with counts; the host and clinic also get the roster, clients their seat.
+
+    Clients see any group (they enroll by its id); staff only those they manage: to any other
+    staff member a group does not exist, as a random id does not (404, never 403).
+    """
     group = session.scalar(
         select(Appointment).where(
             Appointment.id == group_id, Appointment.kind == AppointmentKind.GROUP
         )
     )
-    if group is None:
+    therapist = None if group is None else session.get(TherapistProfile, group.therapist_id)
+    if (
+        group is None
+        or therapist is None
+        or not (may_manage(principal, therapist) or principal.role is Role.CLIENT)
+    ):
         raise AppointmentNotFound("No group session with this id.")
     roster = group_roster(group)
     details: dict[str, Any] = {
@@ -188,7 +208,6 @@ def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID
         "waitlist_length": len(roster["waitlisted"]),
         "roster": None,
     }
-    therapist = get_therapist(group.therapist_id, session=session)
     if may_manage(principal, therapist):
         details["roster"] = roster
     else:

@@ -8,6 +8,8 @@ IANA zone; everything else is UTC instants. The rules across daylight-saving cha
 - a wall-clock start that does not exist (spring-forward gap) is skipped;
 - a wall-clock start that occurs twice (fall-back) is offered once, at its first occurrence;
 - the session itself (start + duration, in real elapsed time) must end by the interval's end;
+- an interval closes when the clock first reaches its end: the first occurrence of a repeated
+  end, the jump itself for a skipped one (a day ending at a skipped midnight keeps its last slot);
 - the session with its buffers must not overlap any busy interval.
 
 The booking path asks the same engine whether one start is bookable, so whatever is listed can
@@ -77,19 +79,46 @@ class BusyTimeline:
         return index > 0 and self._ends[index - 1] > start
 
 
-def _exists_and_first(local: datetime, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a wall-clock time: None in a gap, the first one when ambiguous."""
-    first = local.replace(fold=0, tzinfo=zone)
-    instant = first.astimezone(UTC)
+def _reads_at_least(instant: datetime, local: datetime, zone: ZoneInfo) -> bool:
+    return instant.astimezone(zone).replace(tzinfo=None) >= local
+
+
+def _first_reaching(local: datetime, zone: ZoneInfo) -> datetime:
+    """The first UTC instant at which the zone's clock reads `local` or later.
+
+    A repeated time (fall-back) gives its first occurrence; a skipped time (spring-forward
+    gap) gives the instant of the transition, the moment the clock jumps past it.
+    """
+    readings = sorted(local.replace(fold=f, tzinfo=zone).astimezone(UTC) for f in (0, 1))
+    if _reads_at_least(readings[0], local, zone):
+        return readings[0]
+    # The earlier reading falls before a gap and the later one after it: the transition lies
+    # between them, on a whole second (tzdata transitions are whole seconds).
+    low, high = 0, int((readings[1] - readings[0]).total_seconds())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _reads_at_least(readings[0] + timedelta(seconds=middle), local, zone):
+            high = middle
+        else:
+            low = middle
+    return readings[0] + timedelta(seconds=high)
+
+
+def _start_instant(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a wall-clock start: its first occurrence, None in a gap."""
+    instant = _first_reaching(local, zone)
     if instant.astimezone(zone).replace(tzinfo=None) != local:
         return None  # the clock jumped over this time
     return instant
 
 
 def _end_instant(local: datetime, zone: ZoneInfo) -> datetime:
-    """The UTC instant where an interval ending at a wall-clock time closes (never later)."""
-    candidates = [local.replace(fold=f, tzinfo=zone).astimezone(UTC) for f in (0, 1)]
-    return min(candidates)
+    """The UTC instant where an interval ending at a wall-clock time closes.
+
+    That is when the clock first reaches the end: its first occurrence when repeated, the
+    transition when the clock skips over it (a day ending at a skipped midnight).
+    """
+    return _first_reaching(local, zone)
 
 
 def iter_starts(
@@ -115,7 +144,7 @@ def iter_starts(
         for start_minute, end_minute in sorted(availability.ranges_on(day)):
             closes = _end_instant(midnight + timedelta(minutes=end_minute), zone)
             for minute in range(start_minute, end_minute, step_minutes):
-                start = _exists_and_first(midnight + timedelta(minutes=minute), zone)
+                start = _start_instant(midnight + timedelta(minutes=minute), zone)
                 if start is None or start < earliest:
                     continue
                 if start >= latest or start + policy.duration > closes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -22,10 +22,18 @@ from scheduling.slots.engine import bookable_starts
 from scheduling.slots.inputs import availabilities, busy_intervals
 
 MAX_WINDOW = timedelta(days=62)
+# Windows lie well inside datetime's range, so zone conversions and padding cannot overflow.
+EARLIEST_WINDOW_START = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_WINDOW_END = datetime(2201, 1, 1, tzinfo=UTC)
 
 
 def check_window(start: datetime, end: datetime, *, longest: timedelta = MAX_WINDOW) -> None:
-    """Refuse inverted or overlong windows."""
+    """Refuse inverted, overlong or out-of-range windows."""
+    if start < EARLIEST_WINDOW_START or end > LATEST_WINDOW_END:
+        raise InvalidWindow(
+            "The window must lie between the years 1900 and 2200.",
+            errors={"start": ["Must be between the years 1900 and 2200."]},
+        )
     if start >= end:
         raise InvalidWindow(
             "The window must end after it starts.", errors={"end": ["Must be after start."]}

@@ -27,7 +27,7 @@ class Join(MethodView):
     @blp.response(200, JoinLinkSchema)
     @documents_errors(blp, 404, 409)
     def post(self, appointment_id: uuid.UUID) -> Any:
-        """A personal video link, valid from 10 minutes before to 15 minutes after the session."""
+        """A personal video link with a 5-minute token, from 10 minutes before to 15 after."""
         return joining.join_link(
             session=db.session,
             principal=current_principal(),

@@ -14,11 +14,19 @@ from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment
-from scheduling.appointments.models import Appointment, AppointmentStatus
+from scheduling.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    EnrollmentStatus,
+    GroupEnrollment,
+)
+from scheduling.calendars.ics import one_line
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition
-from scheduling.video.providers import Participant, VideoProvider, join_window
+from scheduling.video.providers import Participant, VideoProvider, join_window, token_expiry
 
 JOINABLE = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED})
+ANONYMOUS = "Participant"
 
 
 class NotJoinableYet(InvalidTransition):
@@ -34,28 +42,60 @@ class JoinLink:
     expires_at: datetime
 
 
+class NotSeated(InvalidTransition):
+    """A waitlisted group member: not a participant until they get a seat."""
+
+
 def participant_of(
     principal: Principal, appointment: Appointment, *, session: Session
 ) -> Participant:
-    """The caller as a participant; clinic admins see the appointment but may not join."""
+    """The caller as a participant: the therapist (a group's host), the client, or a member
+    with a seat. Clinic admins see the appointment but may not join; a waitlisted member is told
+    so (409); anyone else, such as a member who left, does not see it (404)."""
     user = principal.user
     if principal.role is Role.THERAPIST:
         therapist = session.scalar(
             select(TherapistProfile).where(TherapistProfile.user_id == user.id)
         )
         if therapist is not None and therapist.id == appointment.therapist_id:
-            return Participant(str(user.id), therapist.display_name, moderator=True)
+            return Participant(str(user.id), _shown(therapist.display_name), moderator=True)
     if principal.role is Role.CLIENT:
         client = session.scalar(select(ClientProfile).where(ClientProfile.user_id == user.id))
-        if client is not None:
-            return Participant(str(user.id), client.display_name, moderator=False)
+        if client is not None and _takes_part(client.id, appointment, session=session):
+            return Participant(str(user.id), _shown(client.display_name), moderator=False)
     raise AppointmentNotFound("No appointment with this id among yours.")
+
+
+def _takes_part(client_id: uuid.UUID, appointment: Appointment, *, session: Session) -> bool:
+    """Whether the client is the appointment's client or has a seat in the group."""
+    if appointment.kind is not AppointmentKind.GROUP:
+        return appointment.client_id == client_id
+    status = session.scalar(
+        select(GroupEnrollment.status).where(
+            GroupEnrollment.appointment_id == appointment.id,
+            GroupEnrollment.client_id == client_id,
+            GroupEnrollment.status != EnrollmentStatus.LEFT,
+        )
+    )
+    if status is EnrollmentStatus.WAITLISTED:
+        raise NotSeated(
+            "You are on the waitlist of this group session: its invite and video link "
+            "come when you get a seat."
+        )
+    return status is EnrollmentStatus.ENROLLED
+
+
+def _shown(display_name: str) -> str:
+    """The name others see in the room: one line, never blank."""
+    return one_line(display_name) or ANONYMOUS
 
 
 def join_link(
     *, session: Session, principal: Principal, appointment_id: uuid.UUID, provider: VideoProvider
 ) -> JoinLink:
-    """A link valid from 10 minutes before the start to 15 minutes after the end."""
+    """A link for the caller, asked for from 10 minutes before the start to 15 minutes after
+    the end; its token lives a few minutes (JOIN_TOKEN_LIFETIME), so it dies soon after the
+    appointment is cancelled or the member leaves: joining again asks for a new link."""
     appointment = visible_appointment(principal, appointment_id, session=session)
     participant = participant_of(principal, appointment, session=session)
     if appointment.status not in JOINABLE:
@@ -69,7 +109,8 @@ def join_link(
         )
     if now > closes_at:
         raise NotJoinableYet("The room has closed.", errors={"closed_at": [closes_at.isoformat()]})
+    expires_at = token_expiry(now, closes_at)
     url = provider.join_url(
-        appointment.video_room, participant, not_before=opens_at, expires_at=closes_at
+        appointment.video_room, participant, not_before=opens_at, expires_at=expires_at
     )
-    return JoinLink(url, opens_at, closes_at)
+    return JoinLink(url, opens_at, expires_at)

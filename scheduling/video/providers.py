@@ -25,6 +25,7 @@ from app.adapters import AdapterKey
 
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 JOIN_CLOSES_AFTER = timedelta(minutes=15)
+JOIN_TOKEN_LIFETIME = timedelta(minutes=5)  # each link: enough to open it, useless soon after
 
 ALGORITHM = "HS256"
 AUDIENCE = "jitsi"
@@ -82,6 +83,12 @@ def join_window(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datet
     if ends_at <= starts_at:
         raise ValueError("A session must end after it starts.")
     return starts_at - JOIN_OPENS_BEFORE, ends_at + JOIN_CLOSES_AFTER
+
+
+def token_expiry(now: datetime, closes_at: datetime) -> datetime:
+    """A join token lives JOIN_TOKEN_LIFETIME from when it is issued, never past the window."""
+    _require_aware(now=now, closes_at=closes_at)
+    return min(now + JOIN_TOKEN_LIFETIME, closes_at)
 
 
 class _SignedRoomProvider:

@@ -352,28 +352,6 @@ def test_higher_level_of_care_is_flagged_on_matches(client, session, security, c
     assert matches(client, headers, body["id"])["higher_level_of_care"] is True
 
 
-def test_outcomes_are_recorded_by_the_therapist_only(client, session, security, clinic, headers):
-    profile = therapist(session, security, clinic, "Recorder")
-    body = submit(client, headers)
-    outcome = {
-        "therapist_id": str(profile.id),
-        "domain": "anxiety",
-        "booked": True,
-        "sessions_attended": 4,
-        "score_change": -5,
-    }
-    url = f"/api/v1/intakes/{body['id']}/outcomes"
-    assert client.post(url, headers=headers, json=outcome).status_code == 403
-    other = therapist(session, security, clinic, "Other")
-    assert (
-        client.post(url, headers=auth_headers(client, other.user), json=outcome).status_code == 403
-    )
-    assert (
-        client.post(url, headers=auth_headers(client, profile.user), json=outcome).status_code
-        == 204
-    )
-
-
 def test_training_changes_the_ranking_when_the_data_requires_it(
     app, client, session, security, clinic, headers
 ):

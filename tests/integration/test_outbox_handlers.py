@@ -23,7 +23,7 @@ from app.outbox.queue import enqueue
 from app.outbox.worker import Worker, WorkerSettings
 from app.web.extensions import app_adapters
 
-APP_TOPICS = {"email", "appointment.changed", "alert.crisis_intake"}
+APP_TOPICS = {"email", "appointment.changed", "alert.crisis_intake", "account.erased"}
 APP_JOBS = {"external-calendars"}
 PING = "test.ping"
 UNKNOWN = "nobody.listens"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.calendars.fetching import FetchPolicy, FetchRefused, check_address, fetch
+from scheduling.calendars.fetching import (
+    FetchPolicy,
+    FetchRefused,
+    check_address,
+    fetch,
+    parse_calendar_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +64,50 @@ def test_a_name_resolving_to_an_internal_address_is_refused_before_connecting():
     with pytest.raises(FetchRefused, match="not a public address"):
         fetch("https://calendar.example.org/feed.ics", FetchPolicy(), resolver=resolver)
     assert attempts == ["calendar.example.org"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:99999/x.ics", "port"),
+        ("http://example.org:0/x.ics", "port"),
+        ("http://example.org:http/x.ics", "port"),
+        ("http://[::1/x.ics", "malformed"),
+        ("http://user:secret@example.org/x.ics", "credentials"),
+        ("http://user@example.org/x.ics", "credentials"),
+        ("ftp://example.org/x.ics", "http and https"),
+        ("example.org/x.ics", "http and https"),
+        ("http:///x.ics", "host"),
+        ("http://exa mple.org/x.ics", "spaces or control"),
+        ("http://example.org/x.ics\r\nHost: internal", "spaces or control"),
+        ("http://example.org/\x00.ics", "spaces or control"),
+        ("http://example.org/\u200bx.ics", "spaces or control"),
+        ("\thttp://example.org/x.ics", "spaces or control"),
+        ("http://exa_mple..org/x.ics", "host name"),
+        ("http://-bad-.example.org/x.ics", "host name"),
+        ("http://example.org/caf\u00e9.ics", "percent-encoded"),
+        ("https://calendar.example.org/" + "a" * 2000, "2000 characters"),
+    ],
+)
+def test_malformed_calendar_urls_are_refused_with_the_reason(url, reason):
+    with pytest.raises(FetchRefused, match=reason):
+        parse_calendar_url(url)
+
+
+def test_well_formed_calendar_urls_are_parsed_to_what_is_fetched():
+    google = parse_calendar_url(
+        "https://calendar.google.com/calendar/ical/a%40group.calendar.google.com/private-x/basic.ics"
+    )
+    assert (google.scheme, google.host, google.port) == ("https", "calendar.google.com", 443)
+    assert google.target == "/calendar/ical/a%40group.calendar.google.com/private-x/basic.ics"
+    literal = parse_calendar_url("http://[2606:4700::1111]:8080/c.ics?user=7#top")
+    assert (literal.host, literal.port, literal.target) == (
+        "2606:4700::1111",
+        8080,
+        "/c.ics?user=7",
+    )
+    assert literal.host_header == "[2606:4700::1111]:8080"
+    international = parse_calendar_url("https://b\u00fccher.example/")
+    assert international.host == "xn--bcher-kva.example"
+    assert international.host_header == "xn--bcher-kva.example"
+    assert parse_calendar_url("HTTP://Example.ORG").target == "/"

@@ -16,12 +16,14 @@ import pytest
 from scheduling.video.providers import (
     JOIN_CLOSES_AFTER,
     JOIN_OPENS_BEFORE,
+    JOIN_TOKEN_LIFETIME,
     DevelopmentVideoProvider,
     JitsiProvider,
     Participant,
     VideoProvider,
     join_window,
     new_room_name,
+    token_expiry,
 )
 
 DOMAIN = "meet.example.com"
@@ -459,3 +461,13 @@ def test_join_url_rejects_room_names_that_are_not_url_safe(room: str) -> None:
 def test_participant_validation(user_id: str, display_name: str, moderator: Any) -> None:
     with pytest.raises(ValueError):  # noqa: PT011
         Participant(user_id=user_id, display_name=display_name, moderator=moderator)
+
+
+def test_a_join_token_lives_minutes_and_never_past_the_window() -> None:
+    now = datetime(2030, 5, 1, 9, 55, tzinfo=UTC)
+    closes = datetime(2030, 5, 1, 11, 5, tzinfo=UTC)
+    assert timedelta(minutes=5) == JOIN_TOKEN_LIFETIME
+    assert token_expiry(now, closes) == datetime(2030, 5, 1, 10, 0, tzinfo=UTC)
+    assert token_expiry(closes - timedelta(minutes=2), closes) == closes
+    with pytest.raises(ValueError, match="now"):
+        token_expiry(now.replace(tzinfo=None), closes)
