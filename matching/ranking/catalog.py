@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -23,6 +24,7 @@ from app.vocabularies import VOCABULARIES
 # Every facet's codes become one-hot columns. These three describe what a therapist does: their
 # columns are the whole vocabulary (other codes are dropped); the rest take the codes that occur.
 TAG_FACETS = ("specialties", "modalities", "communities")
+NO_WORDS = "\u0000"  # a token no bio can contain: the vocabulary of a catalog with no words
 TAG_VOCABULARIES = {facet: VOCABULARIES[FACETS[facet].vocabulary] for facet in TAG_FACETS}
 
 
@@ -117,6 +119,18 @@ def _binarize(
     return binarizer, sparse.csr_matrix(binarizer.transform(values), dtype=np.float32)
 
 
+def _fit_text(bios: list[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """TF-IDF of the bios; with no usable word at all (blank or stop words only), an empty one."""
+    options: dict[str, Any] = {"sublinear_tf": True, "dtype": np.float32}
+    vectorizer = TfidfVectorizer(stop_words="english", min_df=1, max_features=20_000, **options)
+    try:
+        text = vectorizer.fit_transform(bios or [""])
+    except ValueError:  # scikit-learn refuses an empty vocabulary
+        vectorizer = TfidfVectorizer(vocabulary=[NO_WORDS], **options)
+        text = vectorizer.fit_transform(bios or [""])
+    return vectorizer, normalize(text)[: len(bios)]  # normalize needs a row: slice after
+
+
 def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalog:
     """Encode every record; O(total facet codes + bio words)."""
     binarizers, matrices = {}, {}
@@ -126,12 +140,7 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalo
     for row, record in enumerate(records):
         for jurisdiction, expires_on in record.licenses:
             licenses[jurisdiction].append((row, expires_on.toordinal()))
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, min_df=1, max_features=20_000, dtype=np.float32
-    )
-    text = vectorizer.fit_transform([r.bio or "" for r in records] or [""])
-    if not records:
-        text = text[:0]
+    vectorizer, text = _fit_text([r.bio or "" for r in records])
     full_fee = np.array([r.self_pay_rate_cents for r in records], dtype=float)
     floor = np.array(
         [
@@ -158,7 +167,7 @@ def build_catalog(records: Sequence[TherapistRecord], *, version: str) -> Catalo
         },
         binarizers=binarizers,
         facet_matrices=matrices,
-        text=normalize(text),
+        text=text,
         vectorizer=vectorizer,
     )
 
