@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.queue import enqueue
 from scheduling.appointments.models import Appointment
 
@@ -30,6 +32,8 @@ def appointment_changed(
     """
     if change != "booked" or appointment.ics_sequence or client_ids:
         appointment.ics_sequence += 1
+    if change != "booked" and client_ids is None:
+        _drop_queued_reminders(appointment, session=session)
     session.flush()
     enqueue(
         session=session,
@@ -44,4 +48,14 @@ def appointment_changed(
             "occurred_at": utcnow().isoformat(),
             "client_ids": client_ids,
         },
+    )
+
+
+def _drop_queued_reminders(appointment: Appointment, *, session: Session) -> None:
+    """Reminders of the old time go with the change itself, not later when it is handled."""
+    session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.dedupe_key.startswith(f"reminder:{appointment.id}:", autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
     )

@@ -164,3 +164,21 @@ def test_reminders_are_sent_when_due(client, session, world, worker, mailer):
     worker.run_once(now=start - timedelta(minutes=59))
     subjects = [m["Subject"] for m in mailer.to(patient.user.email)]
     assert sum(s.startswith("Reminder") for s in subjects) == 2
+
+
+def test_a_cancellation_drops_queued_reminders_before_the_worker_runs(
+    client, session, world, worker, mailer
+):
+    therapist, session_type, patient, headers = world
+    start = future_hour(days=3)
+    booked = book(client, headers, therapist, session_type, start)
+    drain(worker)
+    assert len(reminders(session, patient.user.email)) == 2
+    response = client.post(f"/api/v1/appointments/{booked['id']}/cancel", headers=headers, json={})
+    assert response.status_code == 200
+    # Dropped in the cancellation's own transaction: a worker that reaches a due reminder before
+    # the cancellation event can no longer send it.
+    assert reminders(session, patient.user.email) == []
+    assert reminders(session, therapist.user.email) == []
+    worker.run_once(now=start - timedelta(minutes=30))
+    assert not [m for m in mailer.to(patient.user.email) if m["Subject"].startswith("Reminder")]
