@@ -17,6 +17,7 @@ from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
+from scheduling.calendars.bounded import TooCostly, run_bounded
 from scheduling.calendars.expansion import CalendarTooLarge, occurrences
 from scheduling.calendars.fetching import FetchRefused, parse_calendar_url
 from scheduling.calendars.models import ExternalBusy, ExternalCalendar, ExternalSource
@@ -49,7 +50,18 @@ def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
 
 
 def busy_from_ics(data: bytes, *, zone: str, start: datetime, end: datetime) -> list[Interval]:
-    """Busy intervals of every (expanded) event between two instants; transparent ones skipped."""
+    """Busy intervals of every (expanded) event between two instants; transparent ones skipped.
+
+    Parsing and expansion run in a child process bounded in CPU time and memory.
+    """
+    try:
+        return run_bounded(_busy_intervals, data, zone, start, end)
+    except TooCostly as exc:
+        message = f"The calendar is too costly to read: {exc}"
+        raise UnreadableCalendar(message, errors={"calendar": [message]}) from None
+
+
+def _busy_intervals(data: bytes, zone: str, start: datetime, end: datetime) -> list[Interval]:
     try:
         calendar = icalendar.Calendar.from_ical(data)
         events = occurrences(calendar, zone=zone, start=start, end=end)
