@@ -12,28 +12,15 @@ from app.clock import utcnow
 from scheduling.appointments.models import Appointment
 from scheduling.session_types.models import SessionType
 from tests.api.test_matching import intake_body, therapist
-from tests.factories import auth_headers, make_client, make_clinic
+from tests.factories import auth_headers, make_client
+from tests.matching_helpers import matching_clinic
 
 NEXT_YEAR = utcnow().date() + timedelta(days=365)
 
 
 @pytest.fixture
 def clinic(session):
-    clinic = make_clinic(session)
-    session.add(
-        SessionType(
-            clinic_id=clinic.id,
-            therapist_id=None,
-            name="Session",
-            duration_minutes=50,
-            buffer_after_minutes=10,
-            min_notice_minutes=0,
-            horizon_days=60,
-            slot_step_minutes=60,
-        )
-    )
-    session.commit()
-    return clinic
+    return matching_clinic(session)
 
 
 @pytest.fixture

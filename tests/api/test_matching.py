@@ -18,7 +18,8 @@ from matching.ranking import cache as cache_module
 from matching.ranking.cache import catalog_cache
 from matching.ranking.catalog import Catalog, build_catalog
 from scheduling.session_types.models import SessionType
-from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
+from tests.factories import auth_headers, make_client, make_therapist, make_user
+from tests.matching_helpers import matching_clinic
 from tests.scheduling_factories import open_hours, past_appointment
 
 NEXT_YEAR = utcnow().date() + timedelta(days=365)
@@ -45,21 +46,7 @@ def intake_body(**changes):
 
 @pytest.fixture
 def clinic(session):
-    clinic = make_clinic(session)
-    session.add(
-        SessionType(
-            clinic_id=clinic.id,
-            therapist_id=None,
-            name="Session",
-            duration_minutes=50,
-            buffer_after_minutes=10,
-            min_notice_minutes=0,
-            horizon_days=60,
-            slot_step_minutes=60,
-        )
-    )
-    session.commit()
-    return clinic
+    return matching_clinic(session)
 
 
 def therapist(session, security, clinic, name, *, hours=(9, 12), **fields):

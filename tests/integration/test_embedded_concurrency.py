@@ -26,7 +26,8 @@ from scheduling.session_types.models import SessionType
 from tests.api.test_matching import intake_body
 from tests.concurrency_helpers import run_together
 from tests.conftest import app_config_for_tests
-from tests.factories import PASSWORD, login, make_client, make_clinic, make_therapist
+from tests.factories import PASSWORD, login, make_client, make_therapist
+from tests.matching_helpers import matching_clinic
 from tests.scheduling_factories import future_hour, iso, open_hours
 
 NEXT_YEAR = utcnow().date() + timedelta(days=365)
@@ -44,20 +45,7 @@ def embedded_app(database_url: str, tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def practice(committed, security):
-    clinic = make_clinic(committed)
-    committed.add(
-        SessionType(
-            clinic_id=clinic.id,
-            therapist_id=None,
-            name="Session",
-            duration_minutes=50,
-            buffer_after_minutes=10,
-            min_notice_minutes=0,
-            horizon_days=60,
-            slot_step_minutes=60,
-        )
-    )
-    committed.commit()
+    clinic = matching_clinic(committed)
     therapist = make_therapist(
         committed,
         security,
