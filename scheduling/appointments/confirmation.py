@@ -38,7 +38,7 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
             set_status(
                 appointment,
                 AppointmentStatus.PENDING,
-                principal=principal,
+                actor_id=principal.user.id,
                 now=now,
                 action="requested",
                 pending_reason=PendingReason.APPROVAL,
@@ -47,7 +47,7 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
             set_status(
                 appointment,
                 AppointmentStatus.BOOKED,
-                principal=principal,
+                actor_id=principal.user.id,
                 now=now,
                 action="confirmed",
             )
@@ -60,7 +60,7 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
         set_status(
             appointment,
             AppointmentStatus.BOOKED,
-            principal=principal,
+            actor_id=principal.user.id,
             now=now,
             action="approved",
         )
@@ -87,7 +87,7 @@ def decline(
     set_status(
         appointment,
         AppointmentStatus.CANCELLED,
-        principal=principal,
+        actor_id=principal.user.id,
         now=now,
         action="declined",
         reason=reason,

@@ -20,7 +20,7 @@ from app.clock import utcnow
 from app.identity.models import Role
 from app.outbox.models import OutboxMessage
 from scheduling.appointments.events import appointment_changed
-from scheduling.appointments.history import record_event
+from scheduling.appointments.lifecycle import mark_cancelled
 from scheduling.appointments.models import (
     Appointment,
     AppointmentEvent,
@@ -50,13 +50,9 @@ def erase_client_plans(message: OutboxMessage, *, session: Session) -> None:
     ).all()
     for appointment in upcoming:
         was_announced = appointment.status is AppointmentStatus.BOOKED
-        previous = appointment.status
-        appointment.status, appointment.pending_reason = AppointmentStatus.CANCELLED, None
-        appointment.hold_expires_at = None
-        appointment.status_changed_at, appointment.status_changed_by_id = now, user_id
-        appointment.cancelled_by_role, appointment.late_cancellation = Role.CLIENT.value, False
-        appointment.cancellation_reason = None
-        record_event(appointment, action="cancelled", actor_id=user_id, from_status=previous)
+        mark_cancelled(
+            appointment, actor_id=user_id, role=Role.CLIENT, reason=None, now=now, late=False
+        )
         if was_announced:
             appointment_changed(appointment, "cancelled", session=session)
     _leave_groups(session, client_id, now)

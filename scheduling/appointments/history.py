@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 
 from app.clock import utcnow
-from app.identity.service import Principal
 from scheduling.appointments.models import (
     Appointment,
     AppointmentEvent,
@@ -41,7 +40,7 @@ def set_status(
     appointment: Appointment,
     status: AppointmentStatus,
     *,
-    principal: Principal,
+    actor_id: uuid.UUID,
     now: datetime,
     action: str,
     reason: str | None = None,
@@ -50,9 +49,7 @@ def set_status(
     """Change the status, stamp who and when, and record it in the history."""
     previous = appointment.status
     appointment.status, appointment.pending_reason = status, pending_reason
-    appointment.status_changed_at, appointment.status_changed_by_id = now, principal.user.id
+    appointment.status_changed_at, appointment.status_changed_by_id = now, actor_id
     if pending_reason is not PendingReason.HOLD:
         appointment.hold_expires_at = None
-    record_event(
-        appointment, action=action, actor_id=principal.user.id, from_status=previous, reason=reason
-    )
+    record_event(appointment, action=action, actor_id=actor_id, from_status=previous, reason=reason)

@@ -28,6 +28,29 @@ OUTCOMES = {
 }
 
 
+def mark_cancelled(
+    appointment: Appointment,
+    *,
+    actor_id: uuid.UUID,
+    role: Role,
+    reason: str | None,
+    now: datetime,
+    late: bool,
+) -> None:
+    """Cancel: who cancelled, why and whether late, stamped and recorded in the history."""
+    appointment.cancelled_by_role = role.value
+    appointment.cancellation_reason = reason
+    appointment.late_cancellation = late
+    set_status(
+        appointment,
+        AppointmentStatus.CANCELLED,
+        actor_id=actor_id,
+        now=now,
+        action="cancelled",
+        reason=reason,
+    )
+
+
 def _cancel_one(
     appointment: Appointment,
     *,
@@ -36,18 +59,14 @@ def _cancel_one(
     now: datetime,
     window: timedelta,
 ) -> None:
-    appointment.cancelled_by_role = principal.role.value
-    appointment.cancellation_reason = reason
-    appointment.late_cancellation = (
-        appointment.status is AppointmentStatus.BOOKED and now > appointment.starts_at - window
-    )
-    set_status(
+    mark_cancelled(
         appointment,
-        AppointmentStatus.CANCELLED,
-        principal=principal,
-        now=now,
-        action="cancelled",
+        actor_id=principal.user.id,
+        role=principal.role,
         reason=reason,
+        now=now,
+        late=appointment.status is AppointmentStatus.BOOKED
+        and now > appointment.starts_at - window,
     )
 
 
@@ -117,5 +136,5 @@ def record_outcome(
         raise InvalidTransition(
             f"A {appointment.status.value} appointment cannot be marked {outcome.value}."
         )
-    set_status(appointment, outcome, principal=principal, now=now, action=outcome.value)
+    set_status(appointment, outcome, actor_id=principal.user.id, now=now, action=outcome.value)
     return appointment
