@@ -138,6 +138,19 @@ def _video_and_calendars() -> dict[str, Any]:
     }
 
 
+def _billing() -> dict[str, Any]:
+    """Stripe: unset keys mean the local provider (development) or no payments (production)."""
+    return {
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY"),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        # Only for a Stripe-compatible local server (tests); unset means api.stripe.com.
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),
+        "STRIPE_TIMEOUT_SECONDS": _env_int("STRIPE_TIMEOUT_SECONDS", 20),
+        "STRIPE_WEBHOOK_TOLERANCE_SECONDS": _env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300),
+    }
+
+
 def _settle_secrets(config: dict[str, Any], instance_path: Path) -> None:
     """Fill in the development secret; refuse to start production without real secrets."""
     if not config["SECRET_KEY"]:
@@ -172,6 +185,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         **_matching(),
         **_delivery(),
         **_video_and_calendars(),
+        **_billing(),
     }
     config.update(overrides)
     _settle_secrets(config, instance_path)

@@ -11,6 +11,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import billing.api
+import billing.wiring
 import matching.api
 import matching.wiring
 import scheduling.api
@@ -47,7 +49,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install_adapters(app, wire(app.config))
     init_api(
         app,
-        (identity_blp, *directory_blueprints, *scheduling.api.blueprints, *matching.api.blueprints),
+        (
+            identity_blp,
+            *directory_blueprints,
+            *scheduling.api.blueprints,
+            *matching.api.blueprints,
+            *billing.api.blueprints,
+        ),
     )
     app.register_blueprint(ops)
     init_rate_limits(app, identity_blp)
@@ -69,4 +77,5 @@ def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
     mail_delivery.register(handlers, config, mailer=mailer)
     scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
     matching.wiring.register(adapters=adapters, handlers=handlers, config=config)
+    billing.wiring.register(adapters=adapters, handlers=handlers, config=config)
     return adapters

@@ -12,6 +12,10 @@ from app.directory.models import (
 )
 from app.identity.models import AuthSession, RefreshToken, User
 from app.outbox.models import OutboxMessage
+from billing.ledger.models import LedgerEntry
+from billing.paperwork.models import GoodFaithEstimate, SessionCoding
+from billing.payments.models import BillingCustomer, Payment, ProviderEvent, Refund
+from billing.pricing.models import AgreedRate, BillingPolicy, Coverage, InsuranceCopay, SessionFee
 from matching.intake.models import Intake
 from matching.matches.models import MatchDecline, MatchExposure, MatchOutcome
 from matching.training.models import RankerModel

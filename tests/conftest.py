@@ -18,6 +18,8 @@ from app.factory import create_app
 from app.identity.security import SECURITY, Security
 from app.web.extensions import Database, app_adapters
 from migrations.runner import upgrade
+from tests.billing_helpers import health_words_sent
+from tests.stripe_fake import StripeFake
 
 FAST_ARGON2 = {
     "PASSWORD_HASH_TIME_COST": 1,
@@ -136,3 +138,21 @@ def make_app(database_url: str, engine: Engine, session_factory: sessionmaker[Se
         return new_app
 
     return build
+
+
+@pytest.fixture(scope="session")
+def stripe_fake() -> Iterator[StripeFake]:
+    """One local Stripe-compatible server for the whole run."""
+    fake = StripeFake()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def stripe(stripe_fake: StripeFake) -> Iterator[StripeFake]:
+    """The Stripe server, emptied; afterwards every request the test sent is scanned for PHI."""
+    stripe_fake.reset()
+    yield stripe_fake
+    leaks = health_words_sent(stripe_fake)
+    assert not leaks, f"health information sent to Stripe: {leaks}"

@@ -35,6 +35,9 @@ class Clinic(UUIDPrimaryKey, Timestamps, Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # The name shown in calendar invites and emails: must carry no clinical words.
     calendar_name: Mapped[str | None] = mapped_column(String(120))
+    # For superbills and good-faith estimates.
+    address: Mapped[str | None] = mapped_column(String(300))
+    tax_id: Mapped[str | None] = mapped_column(String(20))
 
     therapists: Mapped[list[TherapistProfile]] = relationship(back_populates="clinic")
 
@@ -99,6 +102,7 @@ class TherapistProfile(UUIDPrimaryKey, Timestamps, Base):
     display_name: Mapped[str] = mapped_column(String(120))
     pronouns: Mapped[str | None] = mapped_column(String(40))
     credentials: Mapped[str | None] = mapped_column(String(120))
+    npi: Mapped[str | None] = mapped_column(String(10))  # US National Provider Identifier
     bio: Mapped[str] = mapped_column(Text, default="")
     photo_url: Mapped[str | None] = mapped_column(String(500))
     gender: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -30,6 +30,14 @@ RESOURCES = {
     "group-sessions": "Group sessions with capacity and waitlist",
     "calendar-feeds": "Private calendar subscriptions (the secret URL is the credential)",
     "intakes": "Intake questionnaires, therapist matches, declined matches and outcomes",
+    "session-types": "A session type's fee",
+    "billing": "How you pay (coverage) and what a session will cost you (quote)",
+    "payments": "Payments for sessions and fees: pay, confirm, refunds",
+    "payment-methods": "Saved cards (through Stripe's SDK; the card never reaches this API)",
+    "ledger": "The ledger of charges, fees, payments and refunds, and your balances",
+    "superbills": "Superbills for out-of-network reimbursement",
+    "good-faith-estimates": "Good-faith estimates of expected charges for self-pay clients",
+    "webhooks": "Events from Stripe (signed)",
 }
 
 

@@ -37,7 +37,7 @@ class PreferencesSchema(Schema):
     format = code("formats", allow_none=True, load_default=None)
 
 
-class PaymentSchema(Schema):
+class IntakePaymentSchema(Schema):
     """Insurance, or self-pay with a budget per session."""
 
     method = fields.String(required=True, validate=validate.OneOf(["insurance", "self_pay"]))
@@ -96,7 +96,7 @@ class IntakeSchema(Schema):
         metadata={"description": "I am thinking about harming myself or have a plan"},
     )
     preferences = fields.Nested(PreferencesSchema, load_default=dict)
-    payment = fields.Nested(PaymentSchema, required=True)
+    payment = fields.Nested(IntakePaymentSchema, required=True)
     preferred_times = fields.List(
         fields.Nested(PreferredTimeSchema), load_default=list, validate=validate.Length(max=21)
     )

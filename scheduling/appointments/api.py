@@ -11,10 +11,11 @@ from app.identity.models import Role
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
-from app.web.extensions import db
+from app.web.extensions import adapter, db
 from scheduling.appointments import booking, confirmation, lifecycle, queries, series
 from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.models import AppointmentStatus
+from scheduling.appointments.payment_gate import PAYMENT_GATE
 from scheduling.appointments.schemas import (
     AppointmentQuerySchema,
     AppointmentSchema,
@@ -51,7 +52,12 @@ class Appointments(MethodView):
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Book a listed slot, or hold it while paying (client)."""
-        return booking.book(session=db.session, principal=current_principal(), **data)
+        return booking.book(
+            session=db.session,
+            principal=current_principal(),
+            gate=adapter(PAYMENT_GATE),
+            **data,
+        )
 
     @auth_required(blp)
     @blp.arguments(AppointmentQuerySchema, location="query")
@@ -162,7 +168,12 @@ class Series(MethodView):
     @documents_errors(series_blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Book a weekly or fortnightly series: all or nothing, or skipping conflicts."""
-        return series.book_series(session=db.session, principal=current_principal(), **data)
+        return series.book_series(
+            session=db.session,
+            principal=current_principal(),
+            gate=adapter(PAYMENT_GATE),
+            **data,
+        )
 
 
 @schedule_blp.route("/<uuid:therapist_id>/schedule")

@@ -30,9 +30,12 @@ from scheduling.appointments.models import (
     PendingReason,
     live_hold,
 )
+from scheduling.appointments.payment_gate import NoPayment, PaymentGate
 from scheduling.exceptions import InvalidTransition, NotBookable, TooManyHolds
 from scheduling.session_types.models import SessionType
 from scheduling.session_types.service import clinic_policy, offered_session_type, slot_policy
+
+NO_PAYMENT = NoPayment()
 
 
 def validate_booking(
@@ -129,6 +132,7 @@ def book(
     start: datetime,
     hold: bool = False,
     located_in: str | None = None,
+    gate: PaymentGate = NO_PAYMENT,
 ) -> Appointment:
     """Book a listed slot (or hold it while paying) for the client, located where they say."""
     now = utcnow()
@@ -164,6 +168,8 @@ def book(
         located_in=located_in,
     )
     session.add(appointment)
+    session.flush()
+    appointment.payment_due = gate.payment_due(appointment, hold=hold, session=session)
     if appointment.status is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "booked", session=session)
     return appointment

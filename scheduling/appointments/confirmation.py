@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.checks import check_still_free
-from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.events import appointment_changed, status_changed
 from scheduling.appointments.history import set_status
 from scheduling.appointments.models import Appointment, AppointmentStatus, PendingReason
 from scheduling.exceptions import InvalidTransition
@@ -32,25 +33,13 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
     if appointment.pending_reason is PendingReason.HOLD:
         if principal.role is not Role.CLIENT:
             raise InvalidTransition("A hold is confirmed by the client who holds it.")
+        if appointment.payment_due:
+            raise InvalidTransition(
+                "This hold is confirmed by paying for it: POST /appointments/{id}/payment."
+            )
         if appointment.hold_expires_at is None or appointment.hold_expires_at <= now:
             raise InvalidTransition("The hold has expired; book the slot again.")
-        if session_type.requires_approval:
-            set_status(
-                appointment,
-                AppointmentStatus.PENDING,
-                actor_id=principal.user.id,
-                now=now,
-                action="requested",
-                pending_reason=PendingReason.APPROVAL,
-            )
-        else:
-            set_status(
-                appointment,
-                AppointmentStatus.BOOKED,
-                actor_id=principal.user.id,
-                now=now,
-                action="confirmed",
-            )
+        settle_hold(appointment, session_type, actor_id=principal.user.id, now=now)
     else:
         if principal.role is Role.CLIENT:
             raise InvalidTransition("This request waits for the therapist's approval.")
@@ -69,6 +58,25 @@ def confirm(*, session: Session, principal: Principal, appointment_id: uuid.UUID
     if outcome is AppointmentStatus.BOOKED:
         appointment_changed(appointment, "booked", session=session)
     return appointment
+
+
+def settle_hold(
+    appointment: Appointment, session_type: SessionType, *, actor_id: uuid.UUID, now: datetime
+) -> None:
+    """A live hold becomes booked, or a request for approval when the session type needs one."""
+    if session_type.requires_approval:
+        set_status(
+            appointment,
+            AppointmentStatus.PENDING,
+            actor_id=actor_id,
+            now=now,
+            action="requested",
+            pending_reason=PendingReason.APPROVAL,
+        )
+    else:
+        set_status(
+            appointment, AppointmentStatus.BOOKED, actor_id=actor_id, now=now, action="confirmed"
+        )
 
 
 @unit_of_work
@@ -92,4 +100,5 @@ def decline(
         action="declined",
         reason=reason,
     )
+    status_changed(appointment, session=session)
     return appointment

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.identity.models import Role
 from app.outbox.models import OutboxMessage
-from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.events import appointment_changed, status_changed
 from scheduling.appointments.lifecycle import mark_cancelled
 from scheduling.appointments.models import (
     Appointment,
@@ -53,6 +53,7 @@ def erase_client_plans(message: OutboxMessage, *, session: Session) -> None:
         mark_cancelled(
             appointment, actor_id=user_id, role=Role.CLIENT, reason=None, now=now, late=False
         )
+        status_changed(appointment, session=session)
         if was_announced:
             appointment_changed(appointment, "cancelled", session=session)
     _leave_groups(session, client_id, now)

@@ -14,6 +14,7 @@ from scheduling.appointments.models import Appointment
 
 Change = Literal["booked", "rescheduled", "cancelled"]
 APPOINTMENT_CHANGED = "appointment.changed"
+APPOINTMENT_STATUS_CHANGED = "appointment.status_changed"
 
 
 def appointment_changed(
@@ -47,6 +48,27 @@ def appointment_changed(
             "ends_at": appointment.ends_at.isoformat(),
             "occurred_at": utcnow().isoformat(),
             "client_ids": client_ids,
+        },
+    )
+
+
+def status_changed(appointment: Appointment, *, session: Session) -> None:
+    """Record that a one-to-one appointment ended (cancelled, declined) or was held (an outcome).
+
+    Billing reacts to it (release, capture, fees, refunds); the payload is what that needs.
+    """
+    if appointment.client_id is None:
+        return
+    enqueue(
+        session=session,
+        topic=APPOINTMENT_STATUS_CHANGED,
+        dedupe_key=f"{APPOINTMENT_STATUS_CHANGED}:{appointment.id}:{appointment.status.value}",
+        payload={
+            "appointment_id": str(appointment.id),
+            "status": appointment.status.value,
+            "late_cancellation": appointment.late_cancellation,
+            "cancelled_by_role": appointment.cancelled_by_role,
+            "occurred_at": utcnow().isoformat(),
         },
     )
 

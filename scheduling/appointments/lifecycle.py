@@ -12,7 +12,7 @@ from app.db.unit_of_work import unit_of_work
 from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment, visible_to
-from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.events import appointment_changed, status_changed
 from scheduling.appointments.history import set_status
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.exceptions import InvalidTransition
@@ -110,6 +110,7 @@ def cancel(
     for target in targets:
         was_announced = target.status is AppointmentStatus.BOOKED
         _cancel_one(target, principal=principal, reason=reason, now=now, window=window)
+        status_changed(target, session=session)
         if was_announced:
             appointment_changed(target, "cancelled", session=session)
     return targets
@@ -137,4 +138,5 @@ def record_outcome(
             f"A {appointment.status.value} appointment cannot be marked {outcome.value}."
         )
     set_status(appointment, outcome, actor_id=principal.user.id, now=now, action=outcome.value)
+    status_changed(appointment, session=session)
     return appointment

@@ -149,6 +149,8 @@ class Appointment(UUIDPrimaryKey, Timestamps, Base):
     late_cancellation: Mapped[bool] = mapped_column(default=False)
     # Where the client is for this session (the license rule); None on group sessions.
     client_located_in: Mapped[str | None] = mapped_column(String(8))
+    # A hold that only its payment can confirm (billing settles it); the client cannot.
+    payment_due: Mapped[bool] = mapped_column(default=False)
     # Calendar identity: the UID never changes; SEQUENCE rises with every change sent out.
     ics_uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_ics_uid)
     ics_sequence: Mapped[int] = mapped_column(default=0)

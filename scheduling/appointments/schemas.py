@@ -54,6 +54,12 @@ class AppointmentSchema(Schema):
             "description": "Where the client is for this session (licenses are checked there)"
         },
     )
+    payment_due = fields.Boolean(
+        metadata={
+            "description": "The hold is confirmed by paying for it "
+            "(POST /appointments/{id}/payment), not by /confirm"
+        }
+    )
     status_changed_at = instant()
     created_at = instant()
     events = fields.List(fields.Nested(AppointmentEventSchema))

@@ -16,9 +16,10 @@ from app.directory.therapists import get_therapist
 from app.exceptions import DomainError
 from app.identity.service import Principal
 from scheduling.appointments.access import client_profile_of
-from scheduling.appointments.booking import new_appointment, validate_booking
+from scheduling.appointments.booking import NO_PAYMENT, new_appointment, validate_booking
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.models import Appointment, AppointmentSeries, AppointmentStatus
+from scheduling.appointments.payment_gate import PaymentGate
 from scheduling.exceptions import SlotTaken
 from scheduling.session_types.models import SessionType
 from scheduling.session_types.service import offered_session_type
@@ -62,6 +63,7 @@ def book_series(
     occurrences: int,
     skip_conflicts: bool,
     located_in: str | None = None,
+    gate: PaymentGate = NO_PAYMENT,
 ) -> SeriesResult:
     """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
     now = utcnow()
@@ -100,7 +102,7 @@ def book_series(
             "booked. Pick another time or set skip_conflicts.",
             errors={"conflicts": result.skipped},
         )
-    _save(result, session=session)
+    _save(result, session=session, gate=gate)
     return result
 
 
@@ -143,13 +145,16 @@ def _add_occurrence(
     )
 
 
-def _save(result: SeriesResult, *, session: Session) -> None:
+def _save(result: SeriesResult, *, session: Session, gate: PaymentGate) -> None:
     """Add the series and its booked occurrences, and announce the ones that are booked."""
     session.add(result.series)
     session.flush()
     for appointment in result.booked:
         appointment.series_id = result.series.id
         session.add(appointment)
+    session.flush()
+    for appointment in result.booked:
+        gate.payment_due(appointment, hold=False, session=session)
     for appointment in result.booked:
         if appointment.status is AppointmentStatus.BOOKED:
             appointment_changed(appointment, "booked", session=session)

@@ -17,6 +17,14 @@ EXPECTED_TAGS = {
     "group-sessions",
     "calendar-feeds",
     "intakes",
+    "session-types",
+    "billing",
+    "payments",
+    "payment-methods",
+    "ledger",
+    "superbills",
+    "good-faith-estimates",
+    "webhooks",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -72,6 +72,9 @@ BODILESS_ACTIONS = (
     "/leave",
     "/join",
     "/calendar-feed",
+    "/pay",
+    "/payment",
+    "/payment-methods",
 )
 
 

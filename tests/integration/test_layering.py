@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "scheduling", "matching", "migrations")
+PACKAGES = ("app", "scheduling", "matching", "billing", "migrations")
 # The `lint-imports` console script, run with this interpreter (`python -m importlinter.cli`
 # would import the module and do nothing).
 LINT_IMPORTS = (

@@ -23,8 +23,19 @@ from app.outbox.queue import enqueue
 from app.outbox.worker import Worker, WorkerSettings
 from app.web.extensions import app_adapters
 
-APP_TOPICS = {"email", "appointment.changed", "alert.crisis_intake", "account.erased"}
-APP_JOBS = {"external-calendars"}
+APP_TOPICS = {
+    "email",
+    "appointment.changed",
+    "alert.crisis_intake",
+    "account.erased",
+    "appointment.status_changed",
+    "billing.charge",
+    "billing.capture",
+    "billing.release",
+    "billing.refund",
+    "billing.provider_event",
+}
+APP_JOBS = {"external-calendars", "billing-lapsed-holds", "billing-unmarked-sessions"}
 PING = "test.ping"
 UNKNOWN = "nobody.listens"
 

@@ -1,0 +1,1 @@
+"""Billing: prices and policy, payments through Stripe, fees, refunds, ledger, paperwork."""

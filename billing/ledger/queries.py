@@ -1,0 +1,106 @@
+"""Reading the ledger: entries the caller may see, and a client's balances per clinic."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.directory.models import Clinic
+from app.identity.models import Role
+from app.identity.service import Principal
+from billing.ledger.models import LedgerEntry
+from billing.payments.access import own_client_id, visible_payments
+from billing.payments.models import OPEN_STATUSES, Payment
+from scheduling.appointments.access import therapist_profile_of
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a client owes one clinic, and the payments they can make now."""
+
+    clinic_id: uuid.UUID
+    clinic_name: str
+    currency: str
+    amount: int
+    open_payments: list[Payment]
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of ledger entries and how many there are in all."""
+
+    items: list[LedgerEntry]
+    total: int
+
+
+def visible_entries(principal: Principal, *, session: Session) -> Select[LedgerEntry]:
+    """Clients see their own entries, therapists their sessions', admins their clinic's."""
+    query = select(LedgerEntry)
+    if principal.role is Role.ADMIN:
+        return query.where(LedgerEntry.clinic_id == principal.user.clinic_id)
+    if principal.role is Role.THERAPIST:
+        therapist = therapist_profile_of(principal, session=session)
+        return query.where(LedgerEntry.therapist_id == (therapist.id if therapist else None))
+    return query.where(LedgerEntry.client_id == own_client_id(principal, session=session))
+
+
+def list_entries(
+    *,
+    session: Session,
+    principal: Principal,
+    client_id: uuid.UUID | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> EntryPage:
+    """Ledger entries, newest first, filtered by client and time, with the true total."""
+    query = visible_entries(principal, session=session)
+    if client_id is not None:
+        query = query.where(LedgerEntry.client_id == client_id)
+    if start is not None:
+        query = query.where(LedgerEntry.at >= start)
+    if end is not None:
+        query = query.where(LedgerEntry.at < end)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(LedgerEntry.at.desc(), LedgerEntry.id).limit(limit).offset(offset)
+    ).all()
+    return EntryPage(list(items), total)
+
+
+def client_balances(*, session: Session, principal: Principal) -> list[Balance]:
+    """The caller's balance at every clinic they have dealt with, with open payments."""
+    client_id = own_client_id(principal, session=session)
+    sums = session.execute(
+        select(LedgerEntry.clinic_id, LedgerEntry.currency, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.client_id == client_id)
+        .group_by(LedgerEntry.clinic_id, LedgerEntry.currency)
+    ).all()
+    open_payments = session.scalars(
+        visible_payments(principal, session=session)
+        .where(Payment.status.in_(OPEN_STATUSES))
+        .order_by(Payment.created_at)
+    ).all()
+    keys = {(clinic, currency) for clinic, currency, _ in sums} | {
+        (p.clinic_id, p.currency) for p in open_payments
+    }
+    amounts = {(clinic, currency): int(total or 0) for clinic, currency, total in sums}
+    clinics = select(Clinic.id, Clinic.name).where(Clinic.id.in_({k[0] for k in keys}))
+    names = {clinic_id: name for clinic_id, name in session.execute(clinics)}
+    return [
+        Balance(
+            clinic_id=clinic,
+            clinic_name=names[clinic],
+            currency=currency,
+            amount=amounts.get((clinic, currency), 0),
+            open_payments=[
+                p for p in open_payments if p.clinic_id == clinic and p.currency == currency
+            ],
+        )
+        for clinic, currency in sorted(keys, key=lambda k: (names[k[0]], k[1]))
+    ]

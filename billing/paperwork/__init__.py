@@ -1,0 +1,1 @@
+"""Paperwork: superbills and good-faith estimates."""

@@ -1,0 +1,1 @@
+"""Payments through a provider: customers, cards, intents, captures, fees, refunds, webhooks."""
