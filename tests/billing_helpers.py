@@ -144,7 +144,7 @@ def charging_practice(
     """A clinic that collects by `collection`, with a $150.00 session."""
     clinic = make_clinic(session)
     session.add(BillingPolicy(clinic_id=clinic.id, currency="USD", collection=collection, **policy))
-    session.add(SchedulingPolicy(clinic_id=clinic.id, cancellation_window_minutes=24 * 60))
+    session.add(SchedulingPolicy(clinic_id=clinic.id, cancellation_window_minutes=48 * 60))
     therapist = make_therapist(session, security, clinic, self_pay_rate_cents=FEE)
     open_hours(session, therapist)
     session_type = make_session_type(session, therapist)

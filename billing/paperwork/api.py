@@ -129,7 +129,7 @@ class Superbills(MethodView):
     @superbills_blp.response(200, SuperbillSchema(many=True))
     @documents_errors(superbills_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
-        """A client's superbills, one per therapist, for held sessions between two dates."""
+        """A client's superbills (one per therapist and clinic) for held sessions in a range."""
         return superbills.list_superbills(
             session=db.session,
             principal=current_principal(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -129,7 +129,7 @@ def _line(
     fee, paid, currency = _fee_and_paid(appointment, client, therapist, session=session)
     return SuperbillLine(
         appointment_id=appointment.id,
-        date_of_service=appointment.starts_at.astimezone(ZoneInfo(clinic.timezone)).date(),
+        date_of_service=service_date(appointment, clinic),
         minutes=minutes,
         place_of_service=place.code,
         modifier=place.modifier,
@@ -142,12 +142,17 @@ def _line(
     )
 
 
+def service_date(appointment: Appointment, clinic: Clinic) -> date:
+    """The day of the session on the clinic's calendar."""
+    return appointment.starts_at.astimezone(ZoneInfo(clinic.timezone)).date()
+
+
 def _superbill(
     appointments: list[Appointment], client: ClientProfile, *, session: Session, cipher: FieldCipher
 ) -> Superbill | None:
-    """One therapist's coded, billable sessions with the client (None if there are none)."""
+    """One therapist's coded, billable sessions at one clinic (None if there are none)."""
     therapist = session.get_one(TherapistProfile, appointments[0].therapist_id)
-    clinic = therapist.clinic
+    clinic = session.get_one(Clinic, appointments[0].clinic_id)
     lines = []
     for appointment in appointments:
         coding = session.get(SessionCoding, appointment.id)
@@ -171,7 +176,7 @@ def _superbill(
         therapist,
         clinic,
         jurisdiction=last.client_located_in or client.jurisdiction,
-        on=lines[-1].date_of_service,
+        on=service_date(last, clinic),
     )
     currency = billing_policy(clinic.id, session=session).currency
     return Superbill(patient_of(client), provider, lines, currency, utcnow())
@@ -229,7 +234,7 @@ def list_superbills(
     start: date | None = None,
     end: date | None = None,
 ) -> list[Superbill]:
-    """A client's superbills, one per therapist, for held sessions between two dates."""
+    """A client's superbills (one per therapist and clinic) for held sessions between two dates."""
     scope = client_scope(principal, client_id, session=session)
     patient_of(scope.client)
     query = select(Appointment).where(
@@ -242,28 +247,20 @@ def list_superbills(
         query = query.where(Appointment.starts_at >= _utc_midnight(start - timedelta(days=1)))
     if end is not None:
         query = query.where(Appointment.starts_at < _utc_midnight(end + timedelta(days=2)))
-    by_therapist: dict[uuid.UUID, list[Appointment]] = defaultdict(list)
+    groups: dict[tuple[uuid.UUID, uuid.UUID], list[Appointment]] = defaultdict(list)
     for appointment in session.scalars(query.order_by(Appointment.starts_at)):
-        by_therapist[appointment.therapist_id].append(appointment)
+        day = service_date(appointment, session.get_one(Clinic, appointment.clinic_id))
+        if (start is None or day >= start) and (end is None or day <= end):
+            groups[appointment.therapist_id, appointment.clinic_id].append(appointment)
     bills = []
-    for appointments in by_therapist.values():
+    for appointments in groups.values():
         bill = _superbill(appointments, scope.client, session=session, cipher=cipher)
-        if bill is None:
-            continue
-        lines = [
-            line
-            for line in bill.lines
-            if (start is None or line.date_of_service >= start)
-            and (end is None or line.date_of_service <= end)
-        ]
-        if lines:
-            bills.append(
-                Superbill(bill.patient, bill.provider, lines, bill.currency, bill.issued_at)
-            )
-            for line in lines:
+        if bill is not None:
+            bills.append(bill)
+            for line in bill.lines:
                 _audit(principal, line.appointment_id, session=session)
     return bills
 
 
 def _utc_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("UTC"))
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
