@@ -1,15 +1,16 @@
-"""Flask CLI commands: database migrations, bootstrap, demo data, training, the outbox worker."""
+"""Flask CLI commands: migrations, bootstrap, demo data, training, reconciliation, the worker."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from app.clock import utcnow
 from app.identity.security import SECURITY
 from app.outbox.handlers import OUTBOX_HANDLERS
 from app.outbox.worker import Worker, WorkerSettings
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(matching_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(billing_group)
 
 
 @click.command("db-upgrade")
@@ -100,6 +102,31 @@ def train_matching() -> None:
         return
     click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
     click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")
+
+
+@click.group("billing", cls=AppGroup)
+def billing_group() -> None:
+    """Billing commands."""
+
+
+@billing_group.command("reconcile")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day (UTC)")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last (UTC)")
+def reconcile_billing(since: datetime, until: datetime | None) -> None:
+    """Compare our ledger with Stripe's charges and refunds; print every difference."""
+    from billing.payments.provider import PAYMENT_PROVIDER
+    from billing.reconcile import reconcile
+
+    start = since.replace(tzinfo=UTC)
+    end = until.replace(tzinfo=UTC) if until else utcnow()
+    differences = reconcile(
+        session=db.session, provider=adapter(PAYMENT_PROVIDER), since=start, until=end
+    )
+    for difference in differences:
+        click.echo(difference.describe())
+    click.echo(f"{len(differences)} difference(s) from {start.date()} to {end.isoformat()}")
+    if differences:
+        raise SystemExit(1)
 
 
 def worker_settings(config: Mapping[str, Any]) -> WorkerSettings:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote_plus
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,7 +17,7 @@ from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
 from app.outbox.worker import Worker
 from app.web.extensions import Database
-from billing.pricing.models import BillingPolicy, Collection, FeeKind, SessionFee
+from billing.pricing.models import BillingPolicy, Collection, SessionFee
 from scheduling.session_types.models import SchedulingPolicy, SessionType
 from tests.delivery_helpers import RecordingMailer, drain, worker_for
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
@@ -120,8 +120,9 @@ class Practice:
         """Deliver everything due (billing work fans out into emails)."""
         drain(self.worker, rounds=10)
 
-    def post_event(self, event: dict[str, Any], *, secret: str = WEBHOOK_SECRET,
-                   timestamp: int | None = None) -> Any:  # fmt: skip
+    def post_event(
+        self, event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+    ) -> Any:
         """POST a Stripe event to the webhook, signed exactly as Stripe signs it."""
         payload = event_payload(event)
         header = sign_payload(payload, secret, timestamp or int(time.time()))

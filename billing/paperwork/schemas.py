@@ -23,9 +23,11 @@ class CodingInSchema(Schema):
         metadata={"description": "ICD-10-CM codes such as F41.1; normalized to upper case"},
     )
     service_kind = fields.Enum(
-        ServiceKind, by_value=True, load_default=ServiceKind.INDIVIDUAL,
+        ServiceKind,
+        by_value=True,
+        load_default=ServiceKind.INDIVIDUAL,
         metadata={"description": f"One of {', '.join(_KINDS)}"},
-    )  # fmt: skip
+    )
 
 
 class CodingSchema(Schema):

@@ -154,9 +154,11 @@ class Cards(MethodView):
     def get(self, query: dict[str, Any]) -> Any:
         """List your saved cards (the default pays later charges and fees)."""
         return cards.list_cards(
-            session=db.session, principal=current_principal(), provider=adapter(PAYMENT_PROVIDER),
+            session=db.session,
+            principal=current_principal(),
+            provider=adapter(PAYMENT_PROVIDER),
             **query,
-        )  # fmt: skip
+        )
 
     @auth_required(cards_blp, Role.CLIENT)
     @cards_blp.arguments(AccountQuerySchema, location="query")
@@ -165,9 +167,11 @@ class Cards(MethodView):
     def post(self, query: dict[str, Any]) -> Any:
         """Start saving a card: returns the SetupIntent's client secret for Stripe's SDK."""
         return cards.start_card_setup(
-            session=db.session, principal=current_principal(), provider=adapter(PAYMENT_PROVIDER),
+            session=db.session,
+            principal=current_principal(),
+            provider=adapter(PAYMENT_PROVIDER),
             **query,
-        )  # fmt: skip
+        )
 
 
 @cards_blp.route("/confirm")
@@ -179,9 +183,11 @@ class CardSetupDone(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """After stripe.confirmSetup: the saved card becomes your default."""
         return cards.finish_card_setup(
-            session=db.session, principal=current_principal(), provider=adapter(PAYMENT_PROVIDER),
+            session=db.session,
+            principal=current_principal(),
+            provider=adapter(PAYMENT_PROVIDER),
             **data,
-        )  # fmt: skip
+        )
 
 
 @cards_blp.route("/<string:card_id>")
@@ -193,9 +199,12 @@ class CardById(MethodView):
     def delete(self, query: dict[str, Any], card_id: str) -> None:
         """Remove one of your saved cards."""
         cards.remove_card(
-            session=db.session, principal=current_principal(), provider=adapter(PAYMENT_PROVIDER),
-            card_id=card_id, **query,
-        )  # fmt: skip
+            session=db.session,
+            principal=current_principal(),
+            provider=adapter(PAYMENT_PROVIDER),
+            card_id=card_id,
+            **query,
+        )
 
 
 STRIPE_EVENT_BODY = {

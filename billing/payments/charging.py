@@ -56,8 +56,12 @@ class PaymentWork:
             return  # the appointment was cancelled: its release message settles the payment
         customer = find_customer(payment.client_id, payment.account, session=session)
         if customer is None or customer.default_card_id is None:
-            record_failure(_payment(message, session=session, lock=True), "no_saved_card",
-                           self.settings, session=session)  # fmt: skip
+            record_failure(
+                _payment(message, session=session, lock=True),
+                "no_saved_card",
+                self.settings,
+                session=session,
+            )
             return
         try:
             intent = self.provider.create_intent(
@@ -114,9 +118,12 @@ class PaymentWork:
         if payment.status is PaymentStatus.CAPTURED:
             if message.payload.get("refund") and payment.refundable > 0:
                 reserve_refund(
-                    payment, payment.refundable, reason="cancelled", requested_by_id=None,
+                    payment,
+                    payment.refundable,
+                    reason="cancelled",
+                    requested_by_id=None,
                     session=session,
-                )  # fmt: skip
+                )
             return
         if payment.purpose is not Purpose.SESSION:
             post(payment, EntryKind.ADJUSTMENT, payment.amount, key="waived", session=session)

@@ -146,9 +146,13 @@ class LocalProvider:
             if since <= created < until and intent.amount_received:
                 refunded = sum(r.amount for r in self._refunds if r.intent_id == intent_id)
                 yield ProviderCharge(
-                    f"ch_{intent_id}", intent_id, intent.amount_received, refunded,
-                    intent.currency, created,
-                )  # fmt: skip
+                    f"ch_{intent_id}",
+                    intent_id,
+                    intent.amount_received,
+                    refunded,
+                    intent.currency,
+                    created,
+                )
 
     def refunds(
         self, *, since: datetime, until: datetime, account: str

@@ -109,8 +109,13 @@ def send_refund(
         refund.status = RefundStatus.SUCCEEDED
         refund.provider_refund_id = result.id
         post(payment, EntryKind.REFUND, refund.amount, key=f"refund:{refund.id}", session=session)
-        post(payment, EntryKind.ADJUSTMENT, refund.amount, key=f"refund:{refund.id}:adjustment",
-             session=session)  # fmt: skip
+        post(
+            payment,
+            EntryKind.ADJUSTMENT,
+            refund.amount,
+            key=f"refund:{refund.id}:adjustment",
+            session=session,
+        )
         queue_refund_notice(payment, refund.id, refund.amount, session=session)
     return refund
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -258,7 +259,7 @@ class StripeProvider:
     ) -> Iterator[ProviderCharge]:
         """Charges created in the window, every page."""
         params: Any = {
-            "created": {"gte": int(since.timestamp()), "lt": int(until.timestamp())},
+            "created": {"gte": math.floor(since.timestamp()), "lt": math.ceil(until.timestamp())},
             "limit": 100,
         }
         page = self._call(lambda: self.client.v1.charges.list(params, self._options(account)))
@@ -278,7 +279,7 @@ class StripeProvider:
     ) -> Iterator[ProviderRefund]:
         """Refunds created in the window, every page."""
         params: Any = {
-            "created": {"gte": int(since.timestamp()), "lt": int(until.timestamp())},
+            "created": {"gte": math.floor(since.timestamp()), "lt": math.ceil(until.timestamp())},
             "limit": 100,
         }
         page = self._call(lambda: self.client.v1.refunds.list(params, self._options(account)))

@@ -66,8 +66,12 @@ def release_lapsed_holds(sessions: sessionmaker[Session]) -> int:
     def release(session: Session, payment_id: uuid.UUID) -> None:
         payment = session.get_one(Payment, payment_id)
         appointment = session.get_one(Appointment, payment.appointment_id)
-        expire_stale_holds(session=session, therapist_id=appointment.therapist_id,
-                           client_id=appointment.client_id, now=now)  # fmt: skip
+        expire_stale_holds(
+            session=session,
+            therapist_id=appointment.therapist_id,
+            client_id=appointment.client_id,
+            now=now,
+        )
         queue_payment_work(RELEASE, payment, session=session, refund=True)
 
     return _each(sessions, ids, release)

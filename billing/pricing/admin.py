@@ -374,6 +374,7 @@ def remove_copay(
 ) -> None:
     """Remove a plan's copay: its clients pay as self-pay clients do (admin)."""
     managed_clinic(principal, clinic_id, session=session)
+    _check_plan(insurance_plan)
     copay = session.get(InsuranceCopay, (clinic_id, insurance_plan))
     if copay is None:
         raise PriceNotFound("The clinic has no copay for this insurance plan.")

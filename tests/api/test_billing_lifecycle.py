@@ -23,9 +23,13 @@ def move_into_the_past(session, appointment_id: str, hours: int = 2) -> None:
     session.execute(
         update(Appointment)
         .where(Appointment.id == uuid.UUID(appointment_id))
-        .values(starts_at=start, ends_at=start + timedelta(minutes=50),
-                block_starts_at=start, block_ends_at=start + timedelta(minutes=60))
-    )  # fmt: skip
+        .values(
+            starts_at=start,
+            ends_at=start + timedelta(minutes=50),
+            block_starts_at=start,
+            block_ends_at=start + timedelta(minutes=60),
+        )
+    )
     session.commit()
 
 
@@ -62,7 +66,8 @@ def authorizing(session, security, make_app, stripe):
 def test_authorized_at_booking_and_captured_when_marked_held(authorizing, session):
     appointment_id = booked_and_paid(authorizing)
     payment = payment_of(session, appointment_id)
-    assert payment.status is PaymentStatus.AUTHORIZED and payment.amount_captured == 0
+    assert payment.status is PaymentStatus.AUTHORIZED
+    assert payment.amount_captured == 0
     assert authorizing.appointment(appointment_id)["status"] == "booked"
     assert authorizing.fake.object(payment.intent_id)["status"] == "requires_capture"
 
@@ -74,7 +79,8 @@ def test_authorized_at_booking_and_captured_when_marked_held(authorizing, sessio
     authorizing.run_worker()
 
     payment = payment_of(session, appointment_id)
-    assert payment.status is PaymentStatus.CAPTURED and payment.amount_captured == FEE
+    assert payment.status is PaymentStatus.CAPTURED
+    assert payment.amount_captured == FEE
     assert authorizing.fake.object(payment.intent_id)["status"] == "succeeded"
     assert balance_of(session, authorizing) == 0
 
@@ -121,17 +127,23 @@ def test_a_session_further_ahead_than_an_authorization_lasts_saves_the_card_and_
     payment = payment_of(session, held["id"])
     assert payment.status is PaymentStatus.AUTHORIZED
     intent = authorizing.fake.object(payment.intent_id)
-    assert intent["capture_method"] == "manual" and intent["amount"] == FEE
+    assert intent["capture_method"] == "manual"
+    assert intent["amount"] == FEE
 
 
 @pytest.fixture
 def strict(session, security, make_app, stripe):
     """At-booking collection, a $50 late-cancellation fee and a no-show fee of half the fee."""
     return charging_practice(
-        session, security, make_app, stripe,
-        late_cancel_fee_kind=FeeKind.FIXED, late_cancel_fee_value=5_000,
-        no_show_fee_kind=FeeKind.SHARE, no_show_fee_value=5_000,
-    )  # fmt: skip
+        session,
+        security,
+        make_app,
+        stripe,
+        late_cancel_fee_kind=FeeKind.FIXED,
+        late_cancel_fee_value=5_000,
+        no_show_fee_kind=FeeKind.SHARE,
+        no_show_fee_value=5_000,
+    )
 
 
 def test_late_cancellation_refunds_the_session_and_charges_the_fee_off_session(strict, session):
@@ -149,7 +161,8 @@ def test_late_cancellation_refunds_the_session_and_charges_the_fee_off_session(s
     fee = payment_of(session, appointment_id, Purpose.LATE_CANCELLATION_FEE)
     assert (fee.status, fee.amount, fee.amount_captured) == (PaymentStatus.CAPTURED, 5_000, 5_000)
     off_session = strict.fake.object(fee.intent_id)
-    assert off_session["amount"] == 5_000 and off_session["status"] == "succeeded"
+    assert off_session["amount"] == 5_000
+    assert off_session["status"] == "succeeded"
     assert balance_of(session, strict) == 0
 
 
@@ -175,7 +188,8 @@ def test_therapist_cancellation_refunds_in_full_and_charges_no_fee(strict, sessi
     assert payment_of(session, appointment_id).amount_refunded == FEE
     assert session.scalar(select(Payment).where(Payment.purpose != Purpose.SESSION)) is None
     refunds = [m for m in strict.mailer.sent if m["Subject"].startswith("Refund")]
-    assert len(refunds) == 1 and "USD 150.00" in refunds[0].get_content()
+    assert len(refunds) == 1
+    assert "USD 150.00" in refunds[0].get_content()
 
 
 def test_authentication_required_becomes_a_balance_paid_later(strict, session):
@@ -189,9 +203,11 @@ def test_authentication_required_becomes_a_balance_paid_later(strict, session):
     fee = payment_of(session, appointment_id, Purpose.LATE_CANCELLATION_FEE)
     assert (fee.status, fee.failure_code) == (PaymentStatus.FAILED, "authentication_required")
     needed = [m for m in strict.mailer.sent if m["Subject"].startswith("Payment needed")]
-    assert len(needed) == 1 and f"/billing/payments/{fee.id}" in needed[0].get_content()
+    assert len(needed) == 1
+    assert f"/billing/payments/{fee.id}" in needed[0].get_content()
     balance = strict.http.get("/api/v1/billing/balance", headers=strict.client_headers).get_json()
-    assert balance[0]["amount"] == 5_000 and balance[0]["open_payments"][0]["id"] == str(fee.id)
+    assert balance[0]["amount"] == 5_000
+    assert balance[0]["open_payments"][0]["id"] == str(fee.id)
 
     checkout = strict.http.post(
         f"/api/v1/billing/payments/{fee.id}/pay", headers=strict.client_headers
@@ -200,7 +216,8 @@ def test_authentication_required_becomes_a_balance_paid_later(strict, session):
     paid = strict.http.post(
         f"/api/v1/billing/payments/{fee.id}/confirm", headers=strict.client_headers
     ).get_json()
-    assert paid["status"] == "captured" and paid["amount_captured"] == 5_000
+    assert paid["status"] == "captured"
+    assert paid["amount_captured"] == 5_000
     assert balance_of(session, strict) == 0
 
 

@@ -34,18 +34,22 @@ def test_book_and_pay_books_the_hold_captures_and_sends_a_receipt(practice, sess
     held = practice.book(future_hour(days=3))
     assert held.status_code == 201, held.get_json()
     body = held.get_json()
-    assert body["status"] == "pending" and body["payment_due"] is True
+    assert body["status"] == "pending"
+    assert body["payment_due"] is True
 
     payment = practice.pay_hold(body["id"])
 
-    assert payment["status"] == "captured" and payment["amount_captured"] == FEE
+    assert payment["status"] == "captured"
+    assert payment["amount_captured"] == FEE
     assert practice.appointment(body["id"])["status"] == "booked"
     assert ledger(session, payment["id"]) == [("charge", FEE), ("payment", -FEE)]
     practice.run_worker()
     receipts = [m for m in practice.mailer.sent if m["Subject"].startswith("Receipt")]
-    assert len(receipts) == 1 and "USD 150.00" in receipts[0].get_content()
+    assert len(receipts) == 1
+    assert "USD 150.00" in receipts[0].get_content()
     intent = practice.fake.object(payment_id_to_intent(session, payment["id"]))
-    assert intent["amount"] == FEE and intent["currency"] == "usd"
+    assert intent["amount"] == FEE
+    assert intent["currency"] == "usd"
     assert intent["metadata"] == {"reference": payment["id"]}
 
 
@@ -58,7 +62,8 @@ def test_the_clients_word_is_not_taken_for_payment(practice, session):
     checkout = practice.http.post(
         f"/api/v1/appointments/{held['id']}/payment", headers=practice.client_headers
     ).get_json()
-    assert checkout["kind"] == "payment" and checkout["client_secret"]
+    assert checkout["kind"] == "payment"
+    assert checkout["client_secret"]
     assert checkout["publishable_key"] == "pk_test_local"
 
     # The client says it paid without paying at Stripe: nothing changes.
@@ -100,7 +105,8 @@ def test_booking_a_paid_session_without_a_hold_or_card_is_refused(practice, sess
 def test_a_clinic_that_collects_nothing_books_without_payment(session, security, make_app, stripe):
     practice = charging_practice(session, security, make_app, stripe, collection=Collection.NONE)
     response = practice.book(future_hour(days=3), hold=False)
-    assert response.status_code == 201 and response.get_json()["payment_due"] is False
+    assert response.status_code == 201
+    assert response.get_json()["payment_due"] is False
     assert session.scalar(select(Payment.id)) is None
     assert stripe.requests == []
 
@@ -145,3 +151,62 @@ def test_a_paid_hold_that_lapsed_is_not_booked_and_its_money_goes_back(practice,
     payment = session.get(Payment, uuid.UUID(checkout["payment"]["id"]))
     session.refresh(payment)
     assert payment.amount_refunded == FEE
+
+
+def test_an_expired_hold_cancels_its_payment_intent(practice, session):
+    from app.web.extensions import Database
+    from billing.payments.sweeps import release_lapsed_holds
+
+    held = practice.book(future_hour(days=3)).get_json()
+    checkout = practice.http.post(
+        f"/api/v1/appointments/{held['id']}/payment", headers=practice.client_headers
+    ).get_json()
+    intent_id = checkout["client_secret"].split("_secret_")[0]
+    session.execute(
+        update(Appointment)
+        .values(hold_expires_at=utcnow())
+        .where(Appointment.id == uuid.UUID(held["id"]))
+    )
+    session.commit()
+
+    assert release_lapsed_holds(Database.state(practice.app).sessionmaker) == 1
+    practice.run_worker()
+
+    assert practice.fake.object(intent_id)["status"] == "canceled"
+    payment = session.get(Payment, uuid.UUID(checkout["payment"]["id"]))
+    session.refresh(payment)
+    assert payment.status.value == "canceled"
+    assert practice.appointment(held["id"])["status"] == "cancelled"
+    assert release_lapsed_holds(Database.state(practice.app).sessionmaker) == 0
+
+
+def test_a_connected_clinic_is_charged_on_its_own_account_with_the_platform_fee(
+    session, security, make_app, stripe
+):
+    practice = charging_practice(
+        session,
+        security,
+        make_app,
+        stripe,
+        stripe_account_id="acct_1ClinicOwn",
+        platform_fee_basis_points=1_000,
+    )
+    held = practice.book(future_hour(days=3)).get_json()
+    checkout = practice.http.post(
+        f"/api/v1/appointments/{held['id']}/payment", headers=practice.client_headers
+    ).get_json()
+    intent_id = checkout["client_secret"].split("_secret_")[0]
+    created = next(r for r in stripe.requests if r.path == "/v1/payment_intents")
+    assert created.stripe_account == "acct_1ClinicOwn"
+    assert (
+        created.params["application_fee_amount"] == str(FEE // 10)
+        or created.params["application_fee_amount"] == FEE // 10
+    )
+    customer = next(r for r in stripe.requests if r.path == "/v1/customers")
+    assert customer.stripe_account == "acct_1ClinicOwn"
+    stripe.succeed_payment_intent(intent_id, stripe_account="acct_1ClinicOwn")
+    confirmed = practice.http.post(
+        f"/api/v1/billing/payments/{checkout['payment']['id']}/confirm",
+        headers=practice.client_headers,
+    ).get_json()
+    assert confirmed["status"] == "captured"

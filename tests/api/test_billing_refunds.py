@@ -63,8 +63,8 @@ def test_partial_then_full_refund_and_an_over_refund_is_refused(practice, sessio
 
 
 def test_only_the_clinics_admins_refund(practice, session, security):
-    from tests.factories import auth_headers, make_clinic, make_user
     from app.identity.models import Role
+    from tests.factories import auth_headers, make_clinic, make_user
 
     payment_id = paid_payment(practice)
     assert refund(practice, payment_id, 100, headers=practice.client_headers).status_code == 403
@@ -89,7 +89,8 @@ def test_a_refund_the_provider_times_out_on_is_sent_once_by_the_worker(practice,
     session.refresh(stored)
     assert stored.status is RefundStatus.SUCCEEDED
     made = [r for r in practice.fake.requests if r.path == "/v1/refunds" and r.method == "POST"]
-    assert len(made) == 2 and len({r.idempotency_key for r in made}) == 1
+    assert len(made) == 2
+    assert len({r.idempotency_key for r in made}) == 1
     charge = practice.fake.object(
         practice.fake.object(session.get(Payment, uuid.UUID(payment_id)).intent_id)["latest_charge"]
     )

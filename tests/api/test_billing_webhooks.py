@@ -40,7 +40,8 @@ def test_a_signed_succeeded_event_books_the_hold_through_the_worker(practice, se
     )
 
     response = practice.post_event(succeeded)
-    assert response.status_code == 200 and response.get_json() == {
+    assert response.status_code == 200
+    assert response.get_json() == {
         "received": True,
         "duplicate": False,
     }
@@ -50,7 +51,7 @@ def test_a_signed_succeeded_event_books_the_hold_through_the_worker(practice, se
 
 
 def test_a_replayed_event_is_acknowledged_and_processed_once(practice, session):
-    held, intent_id = paid_at_stripe(practice)
+    _held, intent_id = paid_at_stripe(practice)
     succeeded = next(
         e for e in events_for(practice.fake, intent_id) if e["type"] == "payment_intent.succeeded"
     )
@@ -59,7 +60,8 @@ def test_a_replayed_event_is_acknowledged_and_processed_once(practice, session):
     practice.run_worker()
     assert session.scalar(select(func.count()).select_from(ProviderEvent)) == 1
     payment = session.scalar(select(Payment))
-    assert payment.status is PaymentStatus.CAPTURED and payment.amount_captured == 15_000
+    assert payment.status is PaymentStatus.CAPTURED
+    assert payment.amount_captured == 15_000
 
 
 def test_events_out_of_order_leave_the_state_of_the_object(practice, session):
