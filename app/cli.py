@@ -9,6 +9,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.identity.security import SECURITY
@@ -66,11 +67,16 @@ def create_clinic_command(name: str, timezone_name: str, admin_email: str) -> No
 def seed_demo() -> None:
     """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
     from app.seed import DEMO_PASSWORD, seed_demo_data
+    from billing.demo import add_demo_billing
     from scheduling.demo import add_demo_schedules
+
+    def add_demo_extras(*, session: Session) -> None:
+        add_demo_schedules(session=session)
+        add_demo_billing(session=session)
 
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("refusing to load demo accounts in production")
-    result = seed_demo_data(session=db.session, security=adapter(SECURITY), also=add_demo_schedules)
+    result = seed_demo_data(session=db.session, security=adapter(SECURITY), also=add_demo_extras)
     state = "created" if result.created else "already present"
     click.echo(f"demo data {state}: {result.summary}")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")

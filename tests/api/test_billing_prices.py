@@ -358,6 +358,20 @@ def test_a_copay_needs_a_known_plan(client, world):
     )
     assert response.status_code == 422
     assert "aetna" in response.get_json()["errors"]["insurance_plan"][0]
+    # checked before the database sees it (PostgreSQL refuses NUL bytes in text)
+    for plan in ("acme-health", "aet%00na"):
+        assert client.delete(copay_url(world, plan), headers=world.admin).status_code == 422
+        assert (
+            client.put(copay_url(world, plan), headers=world.admin, json={"amount": 1}).status_code
+            == 422
+        )
+
+
+def test_a_stripe_account_id_is_checked_before_it_is_stored(client, world):
+    for account in ("acct_" + "a" * 60, "acct_\x00", "acct_"):
+        body = {"currency": "USD", "collection": "none", "stripe_account_id": account}
+        response = client.put(policy_url(world), headers=world.admin, json=body)
+        assert response.status_code == 422, account
 
 
 def test_copays_are_the_clinics_own_business(client, world):
