@@ -11,6 +11,10 @@ class InvalidPrice(BillingError, InvalidRequest):
     """A price, fee or currency is out of range or breaks the sliding scale."""
 
 
+class PriceNotFound(BillingError, NotFound):
+    """No such price (fee, agreed rate, copay), or not one the caller may see."""
+
+
 class PaymentRequired(BillingError, InvalidRequest):
     """The booking must be paid for and nothing to pay with was given."""
 

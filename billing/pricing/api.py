@@ -12,7 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
-from billing.pricing import admin
+from billing.pricing import coverage, policies, rates, session_fees
 from billing.pricing.schemas import (
     AgreedRateSchema,
     AmountSchema,
@@ -53,7 +53,7 @@ class BillingPolicy(MethodView):
     @documents_errors(clinic_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """Show the clinic's billing policy (its admins and therapists)."""
-        return admin.viewable_policy(current_principal(), clinic_id, session=db.session)
+        return policies.viewable_policy(current_principal(), clinic_id, session=db.session)
 
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(BillingPolicySchema)
@@ -61,7 +61,7 @@ class BillingPolicy(MethodView):
     @documents_errors(clinic_blp, 404)
     def put(self, fields: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Set every field of the clinic's billing policy (admin)."""
-        return admin.set_billing_policy(
+        return policies.set_billing_policy(
             session=db.session, principal=current_principal(), clinic_id=clinic_id, fields=fields
         )
 
@@ -73,7 +73,7 @@ class Copays(MethodView):
     @documents_errors(clinic_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """List the clinic's copays by insurance plan (its admins and therapists)."""
-        return admin.copays(current_principal(), clinic_id, session=db.session)
+        return rates.copays(current_principal(), clinic_id, session=db.session)
 
 
 @clinic_blp.route("/<uuid:clinic_id>/copays/<string:insurance_plan>")
@@ -84,7 +84,7 @@ class CopayEntry(MethodView):
     @documents_errors(clinic_blp, 404)
     def put(self, fields: dict[str, Any], clinic_id: uuid.UUID, insurance_plan: str) -> Any:
         """Set the copay of an insurance plan (admin)."""
-        return admin.set_copay(
+        return rates.set_copay(
             session=db.session,
             principal=current_principal(),
             clinic_id=clinic_id,
@@ -97,7 +97,7 @@ class CopayEntry(MethodView):
     @documents_errors(clinic_blp, 404)
     def delete(self, clinic_id: uuid.UUID, insurance_plan: str) -> None:
         """Remove the copay of an insurance plan (admin)."""
-        admin.remove_copay(
+        rates.remove_copay(
             session=db.session,
             principal=current_principal(),
             clinic_id=clinic_id,
@@ -112,7 +112,7 @@ class SessionFee(MethodView):
     @documents_errors(session_type_blp, 404)
     def get(self, session_type_id: uuid.UUID) -> Any:
         """Show the fee set for a session type (404 when the self-pay rate applies)."""
-        return admin.session_fee(current_principal(), session_type_id, session=db.session)
+        return session_fees.session_fee(current_principal(), session_type_id, session=db.session)
 
     @auth_required(session_type_blp, *STAFF)
     @session_type_blp.arguments(AmountSchema)
@@ -120,7 +120,7 @@ class SessionFee(MethodView):
     @documents_errors(session_type_blp, 404)
     def put(self, fields: dict[str, Any], session_type_id: uuid.UUID) -> Any:
         """Set the fee of a session type (its therapist, or an admin of its clinic)."""
-        return admin.set_session_fee(
+        return session_fees.set_session_fee(
             session=db.session,
             principal=current_principal(),
             session_type_id=session_type_id,
@@ -132,7 +132,7 @@ class SessionFee(MethodView):
     @documents_errors(session_type_blp, 404)
     def delete(self, session_type_id: uuid.UUID) -> None:
         """Remove a session type's fee; the therapist's self-pay rate applies again."""
-        admin.remove_session_fee(
+        session_fees.remove_session_fee(
             session=db.session, principal=current_principal(), session_type_id=session_type_id
         )
 
@@ -144,7 +144,7 @@ class AgreedRate(MethodView):
     @documents_errors(therapist_blp, 404)
     def get(self, therapist_id: uuid.UUID, client_id: uuid.UUID) -> Any:
         """Show the rate the therapist agreed with a client."""
-        return admin.agreed_rate(current_principal(), therapist_id, client_id, session=db.session)
+        return rates.agreed_rate(current_principal(), therapist_id, client_id, session=db.session)
 
     @auth_required(therapist_blp, *STAFF)
     @therapist_blp.arguments(AmountSchema)
@@ -152,7 +152,7 @@ class AgreedRate(MethodView):
     @documents_errors(therapist_blp, 404)
     def put(self, fields: dict[str, Any], therapist_id: uuid.UUID, client_id: uuid.UUID) -> Any:
         """Agree a rate with a client, within the therapist's sliding scale."""
-        return admin.set_agreed_rate(
+        return rates.set_agreed_rate(
             session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
@@ -165,7 +165,7 @@ class AgreedRate(MethodView):
     @documents_errors(therapist_blp, 404)
     def delete(self, therapist_id: uuid.UUID, client_id: uuid.UUID) -> None:
         """Remove an agreed rate; the session fee or self-pay rate applies again."""
-        admin.remove_agreed_rate(
+        rates.remove_agreed_rate(
             session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
@@ -179,14 +179,14 @@ class Coverage(MethodView):
     @billing_blp.response(200, CoverageSchema)
     def get(self) -> Any:
         """Show how you pay for sessions (self-pay until you say otherwise)."""
-        return admin.own_coverage(current_principal(), session=db.session)
+        return coverage.own_coverage(current_principal(), session=db.session)
 
     @auth_required(billing_blp, Role.CLIENT)
     @billing_blp.arguments(CoverageSchema)
     @billing_blp.response(200, CoverageSchema)
     def put(self, fields: dict[str, Any]) -> Any:
         """Say how you pay: self-pay, or an insurance plan."""
-        return admin.set_coverage(
+        return coverage.set_coverage(
             session=db.session,
             principal=current_principal(),
             method=fields["method"],
@@ -202,7 +202,7 @@ class Quote(MethodView):
     @documents_errors(billing_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
         """Quote what one session of a type with a therapist would cost you, and why."""
-        return admin.quote(
+        return coverage.quote(
             current_principal(),
             session=db.session,
             therapist_id=query["therapist_id"],
