@@ -91,7 +91,7 @@ def client_balances(*, session: Session, principal: Principal) -> list[Balance]:
     }
     amounts = {(clinic, currency): int(total or 0) for clinic, currency, total in sums}
     clinics = select(Clinic.id, Clinic.name).where(Clinic.id.in_({k[0] for k in keys}))
-    names = dict(session.execute(clinics))
+    names = {row.id: row.name for row in session.execute(clinics)}
     return [
         Balance(
             clinic_id=clinic,
