@@ -1,0 +1,1 @@
+"""Clinic insights (composition root): report endpoints, JSON and CSV, and the /admin dashboard."""

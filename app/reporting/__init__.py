@@ -1,0 +1,1 @@
+"""Reporting primitives every package's report queries share: periods, tables, small counts."""

@@ -1,0 +1,1 @@
+"""Clinic reports on scheduling data: utilization, attendance, openings, groups."""
