@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.exceptions import (
@@ -85,8 +86,16 @@ def handle_unexpected_error(error: Exception) -> tuple[dict[str, Any], int]:
     return error_body(500, server_error.name, "An unexpected error occurred."), 500
 
 
+def handle_unstorable_value(error: DataError) -> tuple[dict[str, Any], int]:
+    """A value the database refuses to hold (a NUL byte on PostgreSQL, out of range): 422."""
+    logger.warning("value refused by the database", extra={"error": type(error.orig).__name__})
+    message = "A value in the request cannot be stored or searched as given."
+    return error_body(422, STATUS_NAMES[422], message), 422
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers (after flask-smorest's, which they replace)."""
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(DataError, handle_unstorable_value)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_error)
