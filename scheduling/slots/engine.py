@@ -83,7 +83,7 @@ def _reads_at_least(instant: datetime, local: datetime, zone: ZoneInfo) -> bool:
     return instant.astimezone(zone).replace(tzinfo=None) >= local
 
 
-def _first_reaching(local: datetime, zone: ZoneInfo) -> datetime:
+def first_reaching(local: datetime, zone: ZoneInfo) -> datetime:
     """The first UTC instant at which the zone's clock reads `local` or later.
 
     A repeated time (fall-back) gives its first occurrence; a skipped time (spring-forward
@@ -106,7 +106,7 @@ def _first_reaching(local: datetime, zone: ZoneInfo) -> datetime:
 
 def _start_instant(local: datetime, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a wall-clock start: its first occurrence, None in a gap."""
-    instant = _first_reaching(local, zone)
+    instant = first_reaching(local, zone)
     if instant.astimezone(zone).replace(tzinfo=None) != local:
         return None  # the clock jumped over this time
     return instant
@@ -118,7 +118,7 @@ def _end_instant(local: datetime, zone: ZoneInfo) -> datetime:
     That is when the clock first reaches the end: its first occurrence when repeated, the
     transition when the clock skips over it (a day ending at a skipped midnight).
     """
-    return _first_reaching(local, zone)
+    return first_reaching(local, zone)
 
 
 def iter_starts(
