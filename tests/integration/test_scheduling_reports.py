@@ -220,3 +220,69 @@ def test_attendance_counts_and_rates_per_therapist_and_clinic(session, security,
 
     only_second = attendance(report_query(clinic, second), session=session).rows
     assert [r["therapist_name"] for r in only_second] == ["Second"]
+
+
+def test_group_fill_rate_and_waitlist(session, security, clinic):
+    from datetime import timedelta
+
+    from app.clock import utcnow
+    from scheduling.appointments.models import (
+        Appointment,
+        AppointmentKind,
+        EnrollmentStatus,
+        GroupEnrollment,
+    )
+    from scheduling.reports.groups import group_fill
+
+    host = make_therapist(session, security, clinic, display_name="Host")
+    group_type = make_session_type(session, host, is_group=True, capacity=4)
+    start = datetime(2026, 3, 4, 23, tzinfo=UTC)
+    group = Appointment(
+        clinic_id=clinic.id,
+        therapist_id=host.id,
+        client_id=None,
+        session_type_id=group_type.id,
+        kind=AppointmentKind.GROUP,
+        capacity=4,
+        status=AppointmentStatus.BOOKED,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        block_starts_at=start,
+        block_ends_at=start + timedelta(minutes=90),
+        created_by_id=host.user_id,
+        status_changed_at=utcnow(),
+    )
+    session.add(group)
+    session.flush()
+    for status in [EnrollmentStatus.ENROLLED] * 3 + [
+        EnrollmentStatus.WAITLISTED,
+        EnrollmentStatus.LEFT,
+    ]:
+        client = make_client(session, security)
+        session.add(
+            GroupEnrollment(
+                appointment_id=group.id, client_id=client.id, status=status, queued_at=utcnow()
+            )
+        )
+    session.commit()
+
+    (row,) = group_fill(report_query(clinic), session=session).rows
+    assert (row["capacity"], row["enrolled"], row["waitlisted"]) == (4, 3, 1)
+    assert row["fill_rate"] == 0.75
+    assert row["period"] == "2026-03-02"
+
+
+def test_first_openings_report_each_therapists_first_free_slot(session, security, clinic):
+    from scheduling.reports.openings import first_openings
+    from tests.scheduling_factories import open_hours
+
+    open_therapist = make_therapist(session, security, clinic, display_name="Open")
+    open_hours(session, open_therapist)
+    make_session_type(session, open_therapist)
+    make_therapist(session, security, clinic, display_name="Closed")
+
+    rows = by_name(first_openings(report_query(clinic), session=session))
+    assert rows["Open"]["first_open_at"] is not None
+    assert 0 <= rows["Open"]["hours_until_first_open"] <= 24
+    assert rows["Closed"]["first_open_at"] is None
+    assert rows["Closed"]["hours_until_first_open"] is None
