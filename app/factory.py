@@ -24,6 +24,8 @@ from app.directory.api import blueprints as directory_blueprints
 from app.encryption import FIELD_CIPHER, FieldCipher
 from app.identity.api import blp as identity_blp
 from app.identity.security import SECURITY, Security
+from app.insights.api import blueprints as insight_blueprints
+from app.insights.dashboard.api import page as dashboard_page
 from app.logs import configure_logging
 from app.mail import delivery as mail_delivery
 from app.mail.mailers import Mailer
@@ -55,9 +57,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *scheduling.api.blueprints,
             *matching.api.blueprints,
             *billing.api.blueprints,
+            *insight_blueprints,
         ),
     )
     app.register_blueprint(ops)
+    app.register_blueprint(dashboard_page)
     init_rate_limits(app, identity_blp)
     register_error_handlers(app)
     init_request_ids(app)

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import Float
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
+from sqlalchemy.sql.expression import FunctionElement
 
 
 class days_between(FunctionElement[float]):  # noqa: N801 (reads like the SQL function it is)
@@ -16,7 +17,9 @@ class days_between(FunctionElement[float]):  # noqa: N801 (reads like the SQL fu
     inherit_cache = True
     name = "days_between"
 
-    def __init__(self, later: ColumnElement[Any], earlier: ColumnElement[Any]) -> None:
+    def __init__(
+        self, later: _ColumnExpressionArgument[Any], earlier: _ColumnExpressionArgument[Any]
+    ) -> None:
         super().__init__(later, earlier)
 
 
