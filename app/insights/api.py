@@ -22,9 +22,14 @@ from app.web.extensions import db
 
 blp = ResourceBlueprint("clinic_reports", __name__, resource="clinics", url_prefix="/clinics")
 blueprints = (blp,)
-CSV_RESPONSE = {
-    "description": "The same rows as CSV (with `Accept: text/csv` or `?format=csv`)",
-    "content": {"text/csv": {"schema": {"type": "string"}}},
+CSV_CONTENT = {
+    "200": {
+        "description": "The report; as CSV with `Accept: text/csv` or `?format=csv`",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
 }
 
 
@@ -53,7 +58,7 @@ class ClinicReport(MethodView):
     @auth_required(blp, Role.ADMIN, Role.THERAPIST)
     @blp.arguments(ReportArgsSchema, location="query")
     @blp.response(200, ReportSchema)
-    @blp.alt_response(200, success=True, response=CSV_RESPONSE, content_type="text/csv")
+    @blp.doc(responses=CSV_CONTENT)
     @documents_errors(blp, 404, 422)
     def get(self, args: dict[str, Any], clinic_id: uuid.UUID, name: str) -> Any:
         """A clinic report (utilization, attendance, revenue, access, openings, funnel, groups)."""
