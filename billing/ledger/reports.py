@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistProfile
-from app.reporting.periods import periods_table
+from app.reporting.periods import period_of, within
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from billing.ledger.models import EntryKind, LedgerEntry
 from billing.pricing.service import billing_policy
@@ -37,7 +37,7 @@ def _figures(
     of each period's movements (all kinds): SQL sums each period once, Python only adds up the
     per-period sums.
     """
-    periods = periods_table(query.periods)
+    bucket = period_of(LedgerEntry.at, query.periods)
     scope = [LedgerEntry.clinic_id == query.clinic_id]
     if query.therapist_id is not None:
         scope.append(LedgerEntry.therapist_id == query.therapist_id)
@@ -47,18 +47,15 @@ def _figures(
 
     statement = (
         select(
-            periods.c.label,
+            bucket,
             LedgerEntry.therapist_id,
             total_of(EntryKind.PAYMENT, -1),
             total_of(EntryKind.REFUND, 1),
             total_of(EntryKind.FEE, 1),
             func.sum(LedgerEntry.amount),
         )
-        .join(
-            LedgerEntry, and_(LedgerEntry.at >= periods.c.starts, LedgerEntry.at < periods.c.ends)
-        )
-        .where(*scope)
-        .group_by(periods.c.label, LedgerEntry.therapist_id)
+        .where(*scope, within(LedgerEntry.at, query.periods))
+        .group_by(bucket, LedgerEntry.therapist_id)
     )
     moved = {
         (label, t): (int(a), int(b), int(c), int(d))

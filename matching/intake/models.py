@@ -16,7 +16,7 @@ class Intake(UUIDPrimaryKey, Base):
     """A client's answers: where they are, what brings them, scores, preferences, payment."""
 
     __tablename__ = "intakes"
-    __table_args__ = (Index(None, "client_id", "created_at"),)
+    __table_args__ = (Index(None, "client_id", "created_at"), Index(None, "created_at"))
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client_profiles.id"))
     created_at: Mapped[datetime]

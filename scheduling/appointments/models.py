@@ -103,6 +103,7 @@ class Appointment(UUIDPrimaryKey, Timestamps, Base):
         ),
         Index(None, "therapist_id", "block_starts_at"),
         Index(None, "client_id", "starts_at"),
+        Index(None, "clinic_id", "starts_at"),  # clinic reports scan a clinic's window
         ExcludeConstraint(
             (Column("therapist_id"), "="),
             (func.tstzrange(Column("block_starts_at"), Column("block_ends_at")), "&&"),

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app.reporting.periods import periods_table
+from app.reporting.periods import period_of, within
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.reports.common import CLINIC_ROW, rate, therapists_in_scope
@@ -41,7 +41,7 @@ def _count(condition: Any) -> Any:
 
 def attendance(query: ReportQuery, *, session: Session) -> ReportTable:
     """Per period: each therapist's sessions by outcome, then the clinic's, with rates."""
-    periods = periods_table(query.periods)
+    bucket = period_of(Appointment.starts_at, query.periods)
     cancelled = Appointment.status == AppointmentStatus.CANCELLED
     figures = (
         func.count(),
@@ -54,18 +54,15 @@ def attendance(query: ReportQuery, *, session: Session) -> ReportTable:
     therapists = therapists_in_scope(query, session=session)
     names = {t.id: t.display_name for t in therapists}
     statement = (
-        select(periods.c.label, Appointment.therapist_id, *figures)
-        .join(
-            Appointment,
-            and_(Appointment.starts_at >= periods.c.starts, Appointment.starts_at < periods.c.ends),
-        )
+        select(bucket, Appointment.therapist_id, *figures)
         .where(
             Appointment.clinic_id == query.clinic_id,
+            within(Appointment.starts_at, query.periods),
             Appointment.kind == AppointmentKind.INDIVIDUAL,
             Appointment.status.in_(ENDED),
             Appointment.therapist_id.in_(names),
         )
-        .group_by(periods.c.label, Appointment.therapist_id)
+        .group_by(bucket, Appointment.therapist_id)
     )
     per_therapist: dict[str, list[tuple[Any, ...]]] = {}
     for label, therapist_id, *counts in session.execute(statement):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistProfile
-from app.reporting.periods import periods_table
+from app.reporting.periods import period_of, within
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from scheduling.appointments.models import (
     Appointment,
@@ -31,12 +31,12 @@ COLUMNS = (
 
 def group_fill(query: ReportQuery, *, session: Session) -> ReportTable:
     """Each group session that starts in the window and was not cancelled."""
-    periods = periods_table(query.periods)
+    period = period_of(Appointment.starts_at, query.periods)
     seated = func.sum(case((GroupEnrollment.status == EnrollmentStatus.ENROLLED, 1), else_=0))
     waiting = func.sum(case((GroupEnrollment.status == EnrollmentStatus.WAITLISTED, 1), else_=0))
     statement = (
         select(
-            periods.c.label,
+            period,
             Appointment.id,
             Appointment.starts_at,
             TherapistProfile.display_name,
@@ -44,19 +44,16 @@ def group_fill(query: ReportQuery, *, session: Session) -> ReportTable:
             seated,
             waiting,
         )
-        .join(
-            Appointment,
-            and_(Appointment.starts_at >= periods.c.starts, Appointment.starts_at < periods.c.ends),
-        )
         .join(TherapistProfile, TherapistProfile.id == Appointment.therapist_id)
         .outerjoin(GroupEnrollment, GroupEnrollment.appointment_id == Appointment.id)
         .where(
             Appointment.clinic_id == query.clinic_id,
+            within(Appointment.starts_at, query.periods),
             Appointment.kind == AppointmentKind.GROUP,
             Appointment.status != AppointmentStatus.CANCELLED,
         )
         .group_by(
-            periods.c.label,
+            period,
             Appointment.id,
             Appointment.starts_at,
             TherapistProfile.display_name,

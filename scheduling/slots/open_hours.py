@@ -48,25 +48,24 @@ def open_intervals(
         day += timedelta(days=1)
 
 
-def subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
-    """Merged `intervals` minus `holes` (both [start, end) in UTC)."""
-    merged: list[list[datetime]] = []
+def merged(intervals: Sequence[Interval]) -> list[Interval]:
+    """The intervals sorted, with overlapping ones joined."""
+    result: list[list[datetime]] = []
     for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+        if result and start <= result[-1][1]:
+            result[-1][1] = max(result[-1][1], end)
         else:
-            merged.append([start, end])
+            result.append([start, end])
+    return [(start, end) for start, end in result]
+
+
+def intersect(intervals: Sequence[Interval], others: Sequence[Interval]) -> list[Interval]:
+    """Where `intervals` and `others` overlap (each side merged first)."""
     result: list[Interval] = []
-    cuts = sorted(holes)
-    for start, end in merged:
-        for hole_start, hole_end in cuts:
-            if hole_end <= start or hole_start >= end:
-                continue
-            if hole_start > start:
-                result.append((start, hole_start))
-            start = max(start, hole_end)
-            if start >= end:
-                break
-        if start < end:
-            result.append((start, end))
+    right = merged(others)
+    for start, end in merged(intervals):
+        for other_start, other_end in right:
+            low, high = max(start, other_start), min(end, other_end)
+            if low < high:
+                result.append((low, high))
     return result
