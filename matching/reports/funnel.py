@@ -56,24 +56,33 @@ def _counts(query: ReportQuery, *, session: Session) -> tuple[list[int], list[st
     was_shown = exists().where(
         MatchExposure.intake_id == Intake.id, MatchExposure.therapist_id.in_(exposed_to)
     )
-    booked = exists().where(
-        *_with_clinic(query),
-        days_between(Appointment.created_at, Intake.created_at) < BOOKING_WINDOW.days,
+    # One row per intake: did the client book with the clinic within 14 days, how many sessions
+    # were held after it (a join grouped by intake, so the appointments are read once).
+    recent = days_between(Appointment.created_at, Intake.created_at) < BOOKING_WINDOW.days
+    per_intake = (
+        select(
+            Intake.id,
+            func.max(case((recent, 1), else_=0)).label("booked"),
+            func.sum(case((Appointment.status == AppointmentStatus.FULFILLED, 1), else_=0)).label(
+                "held"
+            ),
+        )
+        .select_from(Intake)
+        .outerjoin(Appointment, and_(*_with_clinic(query)))
+        .where(
+            Intake.created_at >= query.periods[0].start,
+            Intake.created_at < query.periods[-1].end,
+            was_shown,
+        )
+        .group_by(Intake.id)
+        .subquery("per_intake")
     )
-    held = (
-        select(func.count())
-        .where(*_with_clinic(query), Appointment.status == AppointmentStatus.FULFILLED)
-        .scalar_subquery()
-    )
+    held = func.coalesce(per_intake.c.held, 0)
     statement = select(
         func.count(),
-        func.sum(case((booked, 1), else_=0)),
+        func.sum(per_intake.c.booked),
         func.sum(case((held >= 1, 1), else_=0)),
         func.sum(case((held >= 3, 1), else_=0)),
-    ).where(
-        Intake.created_at >= query.periods[0].start,
-        Intake.created_at < query.periods[-1].end,
-        was_shown,
     )
     counts = [int(value or 0) for value in session.execute(statement).one()]
     crisis = session.scalars(
