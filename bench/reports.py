@@ -9,6 +9,7 @@ and 8,000 intakes with match exposures. Each report runs for 52 weeks clinic-wid
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import uuid
@@ -16,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -253,11 +254,21 @@ def seed(session: Session, rng: random.Random) -> uuid.UUID:
 def main() -> None:
     from app.insights.catalog import REPORTS
 
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reuse", action="store_true", help="measure the data seeded last time")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    fresh(url)
     engine = make_engine(url)
+    if parser.parse_args().reuse:
+        with Session(engine) as session:
+            clinic_id = session.scalars(select(Clinic.id)).one()
+    else:
+        fresh(url)
+        with Session(engine) as session:
+            clinic_id = seed(session, random.Random(2026))
+    # What autovacuum would have done by now on a live database (visibility map, statistics).
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
     with Session(engine) as session:
-        clinic_id = seed(session, random.Random(2026))
         end = START + timedelta(weeks=52)
         query = ReportQuery(
             clinic_id,
