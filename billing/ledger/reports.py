@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -28,9 +29,7 @@ COLUMNS = (
 Figures = tuple[int, int, int, int]
 
 
-def _figures(
-    query: ReportQuery, *, session: Session
-) -> dict[tuple[str, uuid.UUID | None], Figures]:
+def _figures(query: ReportQuery, *, session: Session) -> dict[str, dict[uuid.UUID | None, Figures]]:
     """(period, therapist) -> received, refunded and fees in the period, and owed at its end.
 
     What is owed at a period's end is the balance before the first period plus the running sum
@@ -57,31 +56,30 @@ def _figures(
         .where(*scope, within(LedgerEntry.at, query.periods))
         .group_by(bucket, LedgerEntry.therapist_id)
     )
-    moved = {
-        (label, t): (int(a), int(b), int(c), int(d))
-        for label, t, a, b, c, d in session.execute(statement)
-    }
-    opening = dict(
-        session.execute(
-            select(LedgerEntry.therapist_id, func.sum(LedgerEntry.amount))
-            .where(*scope, LedgerEntry.at < query.periods[0].start)
-            .group_by(LedgerEntry.therapist_id)
-        ).all()
-    )
-    owed = {therapist: int(amount or 0) for therapist, amount in opening.items()}
-    result: dict[tuple[str, uuid.UUID | None], Figures] = {}
+    moved: dict[str, dict[uuid.UUID | None, Figures]] = defaultdict(dict)
+    for label, therapist, received, refunded, fees, delta in session.execute(statement):
+        moved[label][therapist] = (int(received), int(refunded), int(fees), int(delta))
+    opening = session.execute(
+        select(LedgerEntry.therapist_id, func.sum(LedgerEntry.amount))
+        .where(*scope, LedgerEntry.at < query.periods[0].start)
+        .group_by(LedgerEntry.therapist_id)
+    ).all()
+    owed: dict[uuid.UUID | None, int] = {therapist: int(total or 0) for therapist, total in opening}
+    result: dict[str, dict[uuid.UUID | None, Figures]] = {}
     for period in query.periods:
-        for therapist in set(owed) | {t for label, t in moved if label == period.label}:
-            received, refunded, fees, delta = moved.get((period.label, therapist), (0, 0, 0, 0))
+        this_period = moved.get(period.label, {})
+        result[period.label] = {}
+        for therapist in owed.keys() | this_period.keys():
+            received, refunded, fees, delta = this_period.get(therapist, (0, 0, 0, 0))
             owed[therapist] = owed.get(therapist, 0) + delta
-            result[(period.label, therapist)] = (received, refunded, fees, owed[therapist])
+            result[period.label][therapist] = (received, refunded, fees, owed[therapist])
     return result
 
 
 def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
     """Per period: each therapist's money and the clinic's, in the clinic's currency."""
     figures = _figures(query, session=session)
-    therapist_ids = {therapist for _, therapist in figures if therapist is not None}
+    therapist_ids = {t for per_period in figures.values() for t in per_period if t is not None}
     names = {
         row.id: row.display_name
         for row in session.execute(
@@ -92,16 +90,22 @@ def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
     }
     rows: list[dict[str, object]] = []
     for period in query.periods:
+        this_period = figures[period.label]
         found = sorted(
-            ((t, f) for (label, t), f in figures.items() if label == period.label and t),
+            ((t, f) for t, f in this_period.items() if t is not None),
             key=lambda item: names.get(item[0], ""),
         )
         for therapist_id, values in found:
             rows.append(_row(period.label, str(therapist_id), names[therapist_id], values))
         if query.therapist_id is None:
-            every = [f for (label, _), f in figures.items() if label == period.label]
-            totals = tuple(sum(f[i] for f in every) for i in range(4))
-            rows.append(_row(period.label, None, CLINIC_ROW, totals))  # type: ignore[arg-type]
+            every = this_period.values()
+            totals = (
+                sum(f[0] for f in every),
+                sum(f[1] for f in every),
+                sum(f[2] for f in every),
+                sum(f[3] for f in every),
+            )
+            rows.append(_row(period.label, None, CLINIC_ROW, totals))
     return ReportTable(
         "revenue", COLUMNS, rows, currency=billing_policy(query.clinic_id, session=session).currency
     )

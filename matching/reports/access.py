@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from statistics import quantiles
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -37,10 +36,12 @@ def percentile(values: list[float], fraction: float) -> float | None:
     """Linear-interpolated percentile (PostgreSQL's percentile_cont), in days to 2 decimals."""
     if not values:
         return None
-    if len(values) == 1:
-        return round(values[0] / DAY, 2)
-    cut = quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
-    return round(cut / DAY, 2)
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return round(value / DAY, 2)
 
 
 def _firsts(query: ReportQuery, per_therapist: bool) -> Any:
