@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from app.factory import create_app, wire
@@ -30,9 +30,9 @@ from app.outbox.handlers import OUTBOX_HANDLERS
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.worker import Worker
 from app.web.extensions import Database, app_adapters
+from bench.common import fresh_postgres
 from billing.payments.models import Payment, PaymentStatus
 from billing.pricing.models import BillingPolicy, Collection, SessionFee
-from migrations.runner import upgrade
 from scheduling.session_types.models import SchedulingPolicy
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 from tests.scheduling_factories import future_hour, iso, make_session_type, open_hours
@@ -59,17 +59,6 @@ def app_config(url: str, fake: StripeFake) -> dict[str, Any]:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "STRIPE_API_BASE": fake.url,
     }
-
-
-def fresh(url: str) -> None:
-    """Drop and migrate the bench database (refuses any database not named bench*)."""
-    name = make_url(url).database or ""
-    if not name.startswith("bench"):
-        raise SystemExit(f"refusing to wipe {name!r}: the database name must start with 'bench'")
-    with create_engine(url).begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(url)
 
 
 def figures(label: str, timings: list[float]) -> None:
@@ -233,7 +222,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=200)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    fresh(url)
+    fresh_postgres(url)
 
     with StripeFake() as fake:
         bench = Bench(url, fake)

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import load_config
@@ -49,3 +51,14 @@ def measure(label: str, runs: int, action: Callable[[], object]) -> None:
     print(
         f"{label:<58} median {statistics.median(timings):8.2f} ms   p95 {p95:8.2f} ms   (n={runs})"
     )
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and migrate a PostgreSQL bench database (refuses any database not named bench*)."""
+    name = make_url(url).database or ""
+    if not name.startswith("bench"):
+        raise SystemExit(f"refusing to wipe {name!r}: the database name must start with 'bench'")
+    with create_engine(url).begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(url)

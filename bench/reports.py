@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -26,11 +26,10 @@ from app.directory.models import ClientProfile, Clinic, TherapistProfile
 from app.identity.models import Role, User
 from app.reporting.periods import periods
 from app.reporting.tables import ReportQuery
-from bench.common import measure
+from bench.common import fresh_postgres, measure
 from billing.ledger.models import EntryKind, LedgerEntry
 from matching.intake.models import Intake
 from matching.matches.models import MatchExposure
-from migrations.runner import upgrade
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.availability.models import AvailabilityRule
 from scheduling.session_types.models import SessionType
@@ -43,17 +42,6 @@ OUTCOMES = [AppointmentStatus.FULFILLED] * 7 + [
     AppointmentStatus.NOSHOW,
     AppointmentStatus.CANCELLED,
 ]
-
-
-def fresh(url: str) -> None:
-    """Drop and migrate the bench database (refuses any database not named bench*)."""
-    name = make_url(url).database or ""
-    if not name.startswith("bench"):
-        raise SystemExit(f"refusing to wipe {name!r}: the database name must start with 'bench'")
-    with create_engine(url).begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(url)
 
 
 def bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -262,7 +250,7 @@ def main() -> None:
         with Session(engine) as session:
             clinic_id = session.scalars(select(Clinic.id)).one()
     else:
-        fresh(url)
+        fresh_postgres(url)
         with Session(engine) as session:
             clinic_id = seed(session, random.Random(2026))
     # What autovacuum would have done by now on a live database (visibility map, statistics).
