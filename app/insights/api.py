@@ -33,6 +33,18 @@ CSV_CONTENT = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell; text a spreadsheet would run as a formula is quoted with a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _csv_lines(table: ReportTable) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -40,7 +52,7 @@ def _csv_lines(table: ReportTable) -> Iterator[str]:
     lines: list[list[object]] = [list(names)]
     lines += [[row.get(name) for name in names] for row in table.rows]
     for values in lines:
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([_cell(value) for value in values])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -219,3 +219,18 @@ def test_funnel_counts_under_five_are_hidden(client, session, clinic_data):
     assert counts["intakes"] == "<5"
     assert counts["attended_three"] == 0  # zero identifies nobody
     assert date(2026, 3, 3) - timedelta(days=1) < date(2026, 3, 16)
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_defused(client, session, clinic_data):
+    first = clinic_data["first"]
+    first.display_name = '=HYPERLINK("http://evil.example","x"), "quoted"\nline'
+    session.commit()
+    response = client.get(
+        url(clinic_data["clinic"], "utilization"),
+        query_string={**WINDOW, "format": "csv"},
+        headers=clinic_data["admin"],
+    )
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    names = {row["therapist_name"] for row in rows}
+    assert "'" + first.display_name in names
+    assert not any(name.startswith("=") for name in names)
