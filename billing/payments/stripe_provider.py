@@ -14,6 +14,7 @@ import stripe
 from billing.exceptions import (
     InvalidWebhook,
     PaymentDeclined,
+    PaymentNotFound,
     PaymentStateConflict,
     ProviderUnavailable,
 )
@@ -113,7 +114,14 @@ class StripeProvider:
                 code=code,
                 intent_id=intent["id"] if intent else None,
             ) from error
-        except (stripe.InvalidRequestError, stripe.IdempotencyError) as error:
+        except stripe.InvalidRequestError as error:
+            if error.code == "resource_missing":
+                raise PaymentNotFound("No such payment object at the provider.") from error
+            raise PaymentStateConflict(
+                f"The payment provider refused the request ({error.code or 'invalid_request'}).",
+                errors={"code": error.code or "invalid_request"},
+            ) from error
+        except stripe.IdempotencyError as error:
             detail = error.error
             raise PaymentStateConflict(
                 f"The payment provider refused the request ({error.code or 'invalid_request'}).",

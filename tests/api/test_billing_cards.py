@@ -77,3 +77,12 @@ def test_another_clients_card_or_setup_does_not_exist_for_you(practice, session,
     )
     assert taken.status_code == 404
     assert practice.http.get("/api/v1/billing/payment-methods", headers=stranger).get_json() == []
+
+
+def test_an_unknown_setup_id_is_404(practice):
+    response = practice.http.post(
+        "/api/v1/billing/payment-methods/confirm",
+        headers=practice.client_headers,
+        json={"setup_id": "seti_doesnotexist"},
+    )
+    assert response.status_code == 404
