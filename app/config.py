@@ -58,6 +58,12 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
         "ACCESS_TOKEN_TTL_SECONDS": _env_int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
         "REFRESH_TOKEN_TTL_SECONDS": _env_int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         "SETUP_TOKEN_TTL_SECONDS": _env_int("SETUP_TOKEN_TTL_SECONDS", 72 * 3600),
+        # Automatic logoff: a login ends this long after it began, or after this long unused
+        # (no refresh); staff, who can read clinical data, sooner than clients.
+        "STAFF_LOGIN_MAX_MINUTES": _env_int("STAFF_LOGIN_MAX_MINUTES", 12 * 60),
+        "STAFF_LOGIN_IDLE_MINUTES": _env_int("STAFF_LOGIN_IDLE_MINUTES", 30),
+        "CLIENT_LOGIN_MAX_MINUTES": _env_int("CLIENT_LOGIN_MAX_MINUTES", 30 * 24 * 60),
+        "CLIENT_LOGIN_IDLE_MINUTES": _env_int("CLIENT_LOGIN_IDLE_MINUTES", 7 * 24 * 60),
         # argon2id; defaults are RFC 9106's second recommendation, above OWASP's minimum.
         "PASSWORD_HASH_TIME_COST": _env_int("PASSWORD_HASH_TIME_COST", 3),
         "PASSWORD_HASH_MEMORY_KIB": _env_int("PASSWORD_HASH_MEMORY_KIB", 64 * 1024),

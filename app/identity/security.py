@@ -7,8 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 from app.adapters import AdapterKey
+from app.identity.models import Role
 from app.identity.passwords import Argon2Parameters, PasswordHashing
 from app.identity.tokens import AccessTokens
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How long a login may last at all, and how long it may sit unused."""
+
+    absolute: timedelta
+    idle: timedelta
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,12 @@ class Security:
     access_tokens: AccessTokens
     refresh_ttl: timedelta
     setup_ttl: timedelta
+    staff_limits: LoginLimits = LoginLimits(timedelta(hours=12), timedelta(minutes=30))
+    client_limits: LoginLimits = LoginLimits(timedelta(days=30), timedelta(days=7))
+
+    def limits_for(self, role: Role) -> LoginLimits:
+        """Staff who can read clinical data are logged off sooner than clients."""
+        return self.client_limits if role is Role.CLIENT else self.staff_limits
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Security:
@@ -38,6 +53,14 @@ class Security:
             ),
             refresh_ttl=timedelta(seconds=config["REFRESH_TOKEN_TTL_SECONDS"]),
             setup_ttl=timedelta(seconds=config["SETUP_TOKEN_TTL_SECONDS"]),
+            staff_limits=LoginLimits(
+                absolute=timedelta(minutes=config["STAFF_LOGIN_MAX_MINUTES"]),
+                idle=timedelta(minutes=config["STAFF_LOGIN_IDLE_MINUTES"]),
+            ),
+            client_limits=LoginLimits(
+                absolute=timedelta(minutes=config["CLIENT_LOGIN_MAX_MINUTES"]),
+                idle=timedelta(minutes=config["CLIENT_LOGIN_IDLE_MINUTES"]),
+            ),
         )
 
 

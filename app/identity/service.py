@@ -14,7 +14,7 @@ from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.identity.exceptions import InvalidToken
 from app.identity.models import AuthSession, RefreshToken, Role, User
-from app.identity.security import Security
+from app.identity.security import LoginLimits, Security
 from app.identity.tokens import digest, new_opaque_token
 
 
@@ -111,8 +111,21 @@ def _rotate(
         or auth_session.user.deleted_at is not None
     ):
         return InvalidToken("The session has ended; please log in again.")
+    ended = _past_limits(auth_session, security.limits_for(auth_session.user.role), now)
+    if ended:
+        auth_session.revoked_at, auth_session.revoke_reason = now, ended
+        return InvalidToken("You were logged off automatically; please log in again.")
     auth_session.last_refreshed_at = now
     return _issue_pair(session, security, auth_session, now)
+
+
+def _past_limits(auth_session: AuthSession, limits: LoginLimits, now: datetime) -> str | None:
+    """Why the login must end now ("expired", "idle"), or None while it may go on."""
+    if now - auth_session.created_at >= limits.absolute:
+        return "expired"
+    if now - auth_session.last_refreshed_at >= limits.idle:
+        return "idle"
+    return None
 
 
 @unit_of_work
@@ -127,15 +140,17 @@ def authenticate(*, session: Session, security: Security, access_token: str) -> 
     """Return the principal of a valid access token whose session and user are still live."""
     claims = security.access_tokens.verify(access_token)
     row = session.execute(
-        select(User, AuthSession.revoked_at)
+        select(User, AuthSession.revoked_at, AuthSession.created_at)
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(User.id == claims.user_id, AuthSession.id == claims.session_id)
     ).one_or_none()
     if row is None:
         raise InvalidToken("The access token is invalid.")
-    user, revoked_at = row
+    user, revoked_at, started = row
     if revoked_at is not None or not user.is_active:
         raise InvalidToken("The session has ended; please log in again.")
+    if utcnow() - started >= security.limits_for(user.role).absolute:
+        raise InvalidToken("You were logged off automatically; please log in again.")
     return Principal(user=user, session_id=claims.session_id)
 
 
