@@ -1,16 +1,42 @@
-"""Revenue per period and therapist: money received, refunded, fees owed, balances still open."""
+"""Revenue per period and therapist: money received, refunded, fees owed, balances still open.
+
+Definitions (minor units of the clinic's currency, from the ledger's signed entries):
+
+- captured: money received in the period, -(sum of `payment` entries);
+- refunded: money returned in the period, sum of `refund` entries;
+- fees: late-cancellation and no-show fees that became owed in the period, sum of `fee` entries;
+- net: captured - refunded;
+- open_balances: what clients owed at the period's end, the sum of *every* entry (all kinds, all
+  clients, since the beginning) up to that instant, for the therapist or (clinic row) the whole
+  clinic, entries tied to no therapist included. A client in credit offsets one who owes.
+
+A therapist gets a row from the first period they have money in (or from the first period when
+they already had entries before the window); the clinic gets a row for every period.
+
+SQL sums the entries once per (period, therapist) and once before the window (the opening
+balances); Python then only adds those few sums up (running balances, the clinic's rows),
+never the entries themselves.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    SQLColumnExpression,
+    case,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistProfile
-from app.reporting.periods import period_of, within
+from app.reporting.periods import Period, within
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from billing.ledger.models import EntryKind, LedgerEntry
 from billing.pricing.service import billing_policy
@@ -26,17 +52,34 @@ COLUMNS = (
     Column("net", "Net (received - refunded)", "money"),
     Column("open_balances", "Owed at the period's end", "money"),
 )
-Figures = tuple[int, int, int, int]
+Figures = tuple[int, int, int, int]  # captured, refunded, fees, owed at the period's end
+NOTHING: Figures = (0, 0, 0, 0)
+Series = dict[uuid.UUID | None, list[Figures | None]]  # per period; None: no row (yet)
 
 
-def _figures(query: ReportQuery, *, session: Session) -> dict[str, dict[uuid.UUID | None, Figures]]:
-    """(period, therapist) -> received, refunded and fees in the period, and owed at its end.
+def _period_index(
+    instant: SQLColumnExpression[datetime], spans: tuple[Period, ...], offset: int = 0
+) -> ColumnElement[int]:
+    """SQL: the index of the period an instant falls in (the instant must lie within them).
 
-    What is owed at a period's end is the balance before the first period plus the running sum
-    of each period's movements (all kinds): SQL sums each period once, Python only adds up the
-    per-period sums.
+    A balanced tree of CASEs (a binary search over the sorted bounds): each ledger row costs
+    about log2(periods) comparisons instead of half the periods (52 weeks: 6 against 26),
+    which is much of the grouping's cost on a year of entries.
     """
-    bucket = period_of(LedgerEntry.at, query.periods)
+    if len(spans) == 1:
+        return literal(offset, Integer)
+    middle = len(spans) // 2
+    return case(
+        (instant < spans[middle].start, _period_index(instant, spans[:middle], offset)),
+        else_=_period_index(instant, spans[middle:], offset + middle),
+    )
+
+
+def _series(
+    query: ReportQuery, *, session: Session
+) -> dict[uuid.UUID | None, list[Figures | None]]:
+    """Therapist (None: entries tied to none) -> per period, its figures (None: no row yet)."""
+    index = _period_index(LedgerEntry.at, query.periods)
     scope = [LedgerEntry.clinic_id == query.clinic_id]
     if query.therapist_id is not None:
         scope.append(LedgerEntry.therapist_id == query.therapist_id)
@@ -44,66 +87,76 @@ def _figures(query: ReportQuery, *, session: Session) -> dict[str, dict[uuid.UUI
     def total_of(kind: EntryKind, sign: int) -> Any:
         return func.sum(case((LedgerEntry.kind == kind, sign * LedgerEntry.amount), else_=0))
 
-    statement = (
+    moved = session.execute(
         select(
-            bucket,
             LedgerEntry.therapist_id,
+            index,
             total_of(EntryKind.PAYMENT, -1),
             total_of(EntryKind.REFUND, 1),
             total_of(EntryKind.FEE, 1),
             func.sum(LedgerEntry.amount),
         )
         .where(*scope, within(LedgerEntry.at, query.periods))
-        .group_by(bucket, LedgerEntry.therapist_id)
+        .group_by(LedgerEntry.therapist_id, index)
     )
-    moved: dict[str, dict[uuid.UUID | None, Figures]] = defaultdict(dict)
-    for label, therapist, received, refunded, fees, delta in session.execute(statement):
-        moved[label][therapist] = (int(received), int(refunded), int(fees), int(delta))
-    opening = session.execute(
-        select(LedgerEntry.therapist_id, func.sum(LedgerEntry.amount))
-        .where(*scope, LedgerEntry.at < query.periods[0].start)
-        .group_by(LedgerEntry.therapist_id)
-    ).all()
-    owed: dict[uuid.UUID | None, int] = {therapist: int(total or 0) for therapist, total in opening}
-    result: dict[str, dict[uuid.UUID | None, Figures]] = {}
-    for period in query.periods:
-        this_period = moved.get(period.label, {})
-        result[period.label] = {}
-        for therapist in owed.keys() | this_period.keys():
-            received, refunded, fees, delta = this_period.get(therapist, (0, 0, 0, 0))
-            owed[therapist] = owed.get(therapist, 0) + delta
-            result[period.label][therapist] = (received, refunded, fees, owed[therapist])
+    count = len(query.periods)
+    per_period: dict[uuid.UUID | None, list[tuple[int, int, int, int] | None]] = {}
+    for therapist, at, captured, refunded, fees, delta in moved:
+        if therapist not in per_period:
+            per_period[therapist] = [None] * count
+        per_period[therapist][at] = (int(captured), int(refunded), int(fees), int(delta))
+    opening = dict(
+        session.execute(
+            select(LedgerEntry.therapist_id, func.sum(LedgerEntry.amount))
+            .where(*scope, LedgerEntry.at < query.periods[0].start)
+            .group_by(LedgerEntry.therapist_id)
+        ).all()
+    )
+    result: Series = {}
+    for therapist in per_period.keys() | opening.keys():
+        owed = int(opening[therapist]) if therapist in opening else None
+        movements = per_period.get(therapist) or [None] * count
+        series: list[Figures | None] = []
+        for movement in movements:
+            if movement is not None:
+                captured, refunded, fees, delta = movement
+                owed = (owed or 0) + delta
+                series.append((captured, refunded, fees, owed))
+            else:
+                series.append(None if owed is None else (0, 0, 0, owed))
+        result[therapist] = series
     return result
 
 
 def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
     """Per period: each therapist's money and the clinic's, in the clinic's currency."""
-    figures = _figures(query, session=session)
-    therapist_ids = {t for per_period in figures.values() for t in per_period if t is not None}
-    names = {
+    series = _series(query, session=session)
+    names: dict[uuid.UUID | None, str] = {
         row.id: row.display_name
         for row in session.execute(
             select(TherapistProfile.id, TherapistProfile.display_name).where(
-                TherapistProfile.id.in_(therapist_ids)
+                TherapistProfile.id.in_([t for t in series if t is not None])
             )
         )
     }
+    therapists = sorted(
+        ((t, str(t), names.get(t, "")) for t in series if t is not None),
+        key=lambda item: (item[2], item[1]),
+    )
+    everyone = list(series.values())
     rows: list[dict[str, object]] = []
-    for period in query.periods:
-        this_period = figures[period.label]
-        found = sorted(
-            ((t, f) for t, f in this_period.items() if t is not None),
-            key=lambda item: names.get(item[0], ""),
-        )
-        for therapist_id, values in found:
-            rows.append(_row(period.label, str(therapist_id), names[therapist_id], values))
+    for at, period in enumerate(query.periods):
+        for therapist, therapist_id, name in therapists:
+            figures = series[therapist][at]
+            if figures is not None:
+                rows.append(_row(period.label, therapist_id, name, figures))
         if query.therapist_id is None:
-            every = this_period.values()
+            present = [figures[at] or NOTHING for figures in everyone]
             totals = (
-                sum(f[0] for f in every),
-                sum(f[1] for f in every),
-                sum(f[2] for f in every),
-                sum(f[3] for f in every),
+                sum(f[0] for f in present),
+                sum(f[1] for f in present),
+                sum(f[2] for f in present),
+                sum(f[3] for f in present),
             )
             rows.append(_row(period.label, None, CLINIC_ROW, totals))
     return ReportTable(
@@ -112,14 +165,14 @@ def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
 
 
 def _row(period: str, therapist_id: str | None, name: str, values: Figures) -> dict[str, object]:
-    received, refunded, fees, owed = values
+    captured, refunded, fees, owed = values
     return {
         "period": period,
         "therapist_id": therapist_id,
         "therapist_name": name,
-        "captured": received,
+        "captured": captured,
         "refunded": refunded,
         "fees": fees,
-        "net": received - refunded,
+        "net": captured - refunded,
         "open_balances": owed,
     }

@@ -152,6 +152,7 @@ def test_funnel_counts_only_intakes_shown_this_clinic(session, security):
         "attended_first": 4,
         "attended_three": 1,
         "crisis_intakes": 2,
+        "alert_minutes_median": None,
     }
     rates = {row["step"]: row["rate_from_previous"] for row in table.rows}
     assert rates["booked_within_14_days"] == round(4 / 6, 4)

@@ -91,7 +91,7 @@ function drawCharts(reports) {
   draw("chart-revenue", bars(revenue.periods, [
     [`Received (${money.currency})`, major(revenue.sums[0])], ["Refunded", major(revenue.sums[1])], ["Net", major(revenue.sums[2])],
   ]));
-  const steps = reports.funnel.rows;
+  const steps = reports.funnel.rows.filter((row) => row.step !== "alert_minutes_median");
   draw("chart-funnel", bars(steps.map((row) => row.label), [
     ["Clients (1-4 shown as 0: hidden for privacy)", steps.map((row) => numeric(row.count))],
   ], { indexAxis: "y" }));
