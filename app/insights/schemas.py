@@ -23,8 +23,15 @@ class ReportArgsSchema(Schema):
         validate=validate.OneOf(["week", "month"]),
         metadata={"description": "Weeks start on Monday; both in the clinic's zone"},
     )
-    therapist_id = fields.UUID(load_default=None)
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    therapist_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "One therapist's rows (a therapist always gets only their own)"},
+    )
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "`csv` streams CSV (as does `Accept: text/csv`)"},
+    )
 
 
 class ReportColumnSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from app.factory import create_app
 from app.identity.models import Role
 from app.identity.security import SECURITY
 from app.web.extensions import app_adapters
+from billing.ledger.models import EntryKind, LedgerEntry
 from scheduling.appointments.models import AppointmentStatus
 from tests.concurrency_helpers import wipe
 from tests.conftest import app_config_for_tests
@@ -36,6 +38,23 @@ def chart_points(page, chart: str) -> list[float]:
         """(id) => { const chart = Chart.getChart(document.getElementById(id));
                      return chart ? chart.data.datasets.flatMap((d) => d.data) : []; }""",
         chart,
+    )
+
+
+def money(session: Session, therapist, client, kind: EntryKind, amount: int, at) -> None:
+    """A ledger entry of the therapist's clinic, in USD (the default billing currency)."""
+    session.add(
+        LedgerEntry(
+            clinic_id=therapist.clinic_id,
+            client_id=client.id,
+            therapist_id=therapist.id,
+            kind=kind,
+            amount=amount,
+            currency="USD",
+            at=at,
+            posting_key=uuid.uuid4().hex,
+            memo="Appointment",
+        )
     )
 
 
@@ -63,14 +82,29 @@ def live_dashboard(database_url: str, engine: Engine, tmp_path) -> Iterator[tupl
         ]
         for week in range(1, 9):
             for index, status in enumerate(outcomes):
+                starts_at = now - timedelta(days=7 * week + index, hours=2)
                 past_appointment(
-                    session,
-                    therapist,
-                    client,
-                    session_type,
-                    status=status,
-                    starts_at=now - timedelta(days=7 * week + index, hours=2),
+                    session, therapist, client, session_type, status=status, starts_at=starts_at
                 )
+                if status is AppointmentStatus.FULFILLED:
+                    money(session, therapist, client, EntryKind.CHARGE, 12_000, starts_at)
+                    money(session, therapist, client, EntryKind.PAYMENT, -12_000, starts_at)
+            cancelled_at = now - timedelta(days=7 * week + 3, hours=2)
+            past_appointment(
+                session,
+                therapist,
+                client,
+                session_type,
+                status=AppointmentStatus.CANCELLED,
+                starts_at=cancelled_at,
+                cancelled_by_role="client",
+                late_cancellation=True,
+            )
+            money(session, therapist, client, EntryKind.FEE, 4_000, cancelled_at)
+            if week % 3 == 0:
+                money(session, therapist, client, EntryKind.REFUND, 2_000, cancelled_at)
+                money(session, therapist, client, EntryKind.ADJUSTMENT, -2_000, cancelled_at)
+        session.commit()
         admin = make_user(session, security, Role.ADMIN, clinic=clinic)
         session.commit()
         email = admin.email
@@ -104,6 +138,12 @@ def test_the_dashboard_logs_in_draws_filters_and_downloads(live_dashboard, tmp_p
         )
         for chart in ("chart-utilization", "chart-attendance", "chart-revenue", "chart-funnel"):
             assert chart_points(page, chart), chart
+        for chart in ("chart-utilization", "chart-attendance", "chart-revenue"):
+            assert page.evaluate(
+                "(id) => Chart.getChart(document.getElementById(id)).data.datasets[0].data.length",
+                chart,
+            ), chart
+        assert sum(chart_points(page, "chart-revenue")) > 0
         held_before = sum(chart_points(page, "chart-attendance"))
         assert held_before > 0
 
