@@ -10,6 +10,10 @@ Definitions (minor units of the clinic's currency, from the ledger's signed entr
   clients, since the beginning) up to that instant, for the therapist or (clinic row) the whole
   clinic, entries tied to no therapist included. A client in credit offsets one who owes.
 
+Only entries in the clinic's billing currency are summed (minor units of two currencies are
+never added up); entries in another one (a clinic that changed its currency) are left out and
+named in the table's notes.
+
 A therapist gets a row from the first period they have money in (or from the first period when
 they already had entries before the window); the clinic gets a row for every period.
 
@@ -75,14 +79,18 @@ def _period_index(
     )
 
 
-def _series(
-    query: ReportQuery, *, session: Session
-) -> dict[uuid.UUID | None, list[Figures | None]]:
-    """Therapist (None: entries tied to none) -> per period, its figures (None: no row yet)."""
+def _series(query: ReportQuery, currency: str, *, session: Session) -> tuple[Series, set[str]]:
+    """Therapist (None: entries tied to none) -> per period, its figures (None: no row yet).
+
+    Also the other currencies the clinic's entries up to the window's end were entered in (left
+    out of the figures), from a separate DISTINCT: filtering on the currency keeps the grouping
+    as narrow as before, where grouping by it too cost 20% more on a year of entries.
+    """
     index = _period_index(LedgerEntry.at, query.periods)
     scope = [LedgerEntry.clinic_id == query.clinic_id]
     if query.therapist_id is not None:
         scope.append(LedgerEntry.therapist_id == query.therapist_id)
+    ours = LedgerEntry.currency == currency
 
     def total_of(kind: EntryKind, sign: int) -> Any:
         return func.sum(case((LedgerEntry.kind == kind, sign * LedgerEntry.amount), else_=0))
@@ -96,7 +104,7 @@ def _series(
             total_of(EntryKind.FEE, 1),
             func.sum(LedgerEntry.amount),
         )
-        .where(*scope, within(LedgerEntry.at, query.periods))
+        .where(*scope, ours, within(LedgerEntry.at, query.periods))
         .group_by(LedgerEntry.therapist_id, index)
     )
     count = len(query.periods)
@@ -105,16 +113,24 @@ def _series(
         if therapist not in per_period:
             per_period[therapist] = [None] * count
         per_period[therapist][at] = (int(captured), int(refunded), int(fees), int(delta))
-    opening = dict(
-        session.execute(
+    opening: dict[uuid.UUID | None, int] = {
+        therapist: int(owed_before)
+        for therapist, owed_before in session.execute(
             select(LedgerEntry.therapist_id, func.sum(LedgerEntry.amount))
-            .where(*scope, LedgerEntry.at < query.periods[0].start)
+            .where(*scope, ours, LedgerEntry.at < query.periods[0].start)
             .group_by(LedgerEntry.therapist_id)
-        ).all()
+        )
+    }
+    others = set(
+        session.scalars(
+            select(LedgerEntry.currency)
+            .distinct()
+            .where(*scope, ~ours, LedgerEntry.at < query.periods[-1].end)
+        )
     )
     result: Series = {}
     for therapist in per_period.keys() | opening.keys():
-        owed = int(opening[therapist]) if therapist in opening else None
+        owed = opening.get(therapist)
         movements = per_period.get(therapist) or [None] * count
         series: list[Figures | None] = []
         for movement in movements:
@@ -125,12 +141,13 @@ def _series(
             else:
                 series.append(None if owed is None else (0, 0, 0, owed))
         result[therapist] = series
-    return result
+    return result, others
 
 
 def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
     """Per period: each therapist's money and the clinic's, in the clinic's currency."""
-    series = _series(query, session=session)
+    currency = billing_policy(query.clinic_id, session=session).currency
+    series, others = _series(query, currency, session=session)
     names: dict[uuid.UUID | None, str] = {
         row.id: row.display_name
         for row in session.execute(
@@ -159,9 +176,17 @@ def revenue(query: ReportQuery, *, session: Session) -> ReportTable:
                 sum(f[3] for f in present),
             )
             rows.append(_row(period.label, None, CLINIC_ROW, totals))
-    return ReportTable(
-        "revenue", COLUMNS, rows, currency=billing_policy(query.clinic_id, session=session).currency
-    )
+    notes = [
+        f"Amounts in {currency} minor units. Owed at the period's end: the ledger balance of the "
+        "row's therapist (or the whole clinic) at that instant: charges and fees, less payments "
+        "and adjustments, plus refunds."
+    ]
+    if others:
+        notes.append(
+            f"Entries in other currencies ({', '.join(sorted(others))}) are left out: amounts "
+            f"in different currencies are never added to {currency}."
+        )
+    return ReportTable("revenue", COLUMNS, rows, currency=currency, notes=notes)
 
 
 def _row(period: str, therapist_id: str | None, name: str, values: Figures) -> dict[str, object]:

@@ -57,7 +57,7 @@ def test_interpolation_matches_percentile_cont():
 # --- revenue ---------------------------------------------------------------------------------
 
 
-def ledger(session, clinic, client, therapist, kind, amount, at, payment=None):
+def ledger(session, clinic, client, therapist, kind, amount, at, payment=None, currency="NZD"):
     session.add(
         LedgerEntry(
             clinic_id=clinic.id,
@@ -66,7 +66,7 @@ def ledger(session, clinic, client, therapist, kind, amount, at, payment=None):
             payment_id=payment.id if payment else None,
             kind=kind,
             amount=amount,
-            currency="NZD",
+            currency=currency,
             at=at,
             posting_key=uuid.uuid4().hex,
             memo="Appointment",
@@ -133,6 +133,7 @@ def test_revenue_by_auckland_week(session, auckland):
     table = revenue(window(clinic, date(2026, 2, 23), date(2026, 3, 9)), session=session)
 
     assert table.currency == "NZD"
+    assert len(table.notes) == 1  # no entries in another currency to leave out
     assert [c.name for c in table.columns] == [
         "period",
         "therapist_id",
@@ -183,7 +184,12 @@ def test_revenue_by_month_defaults_to_usd(session, security):
     clinic = make_clinic(session)  # no billing policy: the default currency
     therapist = make_therapist(session, security, clinic, display_name="Cy")
     client = make_client(session, security)
-    ledger(session, clinic, client, therapist, EntryKind.CHARGE, 9_000, utc(2026, 1, 10))
+    ledger(
+        session, clinic, client, therapist, EntryKind.CHARGE, 9_000, utc(2026, 1, 10), None, "USD"
+    )
+    # Entered in another currency (before a change of policy): never added to dollars.
+    ledger(session, clinic, client, therapist, EntryKind.PAYMENT, -4_000, utc(2026, 1, 12))
+    ledger(session, clinic, client, therapist, EntryKind.CHARGE, 4_000, utc(2025, 12, 1))
     session.commit()
     table = revenue(
         ReportQuery(
@@ -197,6 +203,8 @@ def test_revenue_by_month_defaults_to_usd(session, security):
         session=session,
     )
     assert table.currency == "USD"
+    assert "Entries in other currencies (NZD) are left out" in table.notes[-1]
+    assert {r["captured"] for r in table.rows} == {0}
     owed = {(r["period"], r["therapist_name"]): r["open_balances"] for r in table.rows}
     assert owed == {
         ("2026-01-01", "Cy"): 9_000,
