@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app.reporting.periods import period_of, within
+from app.reporting.periods import within
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.reports.buckets import period_index
 from scheduling.reports.common import CLINIC_ROW, rate, therapists_in_scope
 
 ENDED = (
@@ -41,7 +42,7 @@ def _count(condition: Any) -> Any:
 
 def attendance(query: ReportQuery, *, session: Session) -> ReportTable:
     """Per period: each therapist's sessions by outcome, then the clinic's, with rates."""
-    bucket = period_of(Appointment.starts_at, query.periods)
+    bucket = period_index(Appointment.starts_at, query.periods)
     cancelled = Appointment.status == AppointmentStatus.CANCELLED
     figures = (
         func.count(),
@@ -52,7 +53,8 @@ def attendance(query: ReportQuery, *, session: Session) -> ReportTable:
         _count(Appointment.status == AppointmentStatus.NOSHOW),
     )
     therapists = therapists_in_scope(query, session=session)
-    names = {t.id: t.display_name for t in therapists}
+    # therapist -> (place in name order, id as text, name); therapists come sorted by name.
+    known = {t.id: (place, str(t.id), t.display_name) for place, t in enumerate(therapists)}
     statement = (
         select(bucket, Appointment.therapist_id, *figures)
         .where(
@@ -60,20 +62,26 @@ def attendance(query: ReportQuery, *, session: Session) -> ReportTable:
             within(Appointment.starts_at, query.periods),
             Appointment.kind == AppointmentKind.INDIVIDUAL,
             Appointment.status.in_(ENDED),
-            Appointment.therapist_id.in_(names),
+            Appointment.therapist_id == query.therapist_id
+            if query.therapist_id is not None
+            else Appointment.therapist_id.is_not(None),
         )
         .group_by(bucket, Appointment.therapist_id)
     )
-    per_therapist: dict[str, list[tuple[Any, ...]]] = {}
-    for label, therapist_id, *counts in session.execute(statement):
-        per_therapist.setdefault(label, []).append((therapist_id, *map(int, counts)))
+    # Clinic-wide, every appointment of the clinic is read (no list of ids to test each row
+    # against); those of therapists no longer at the clinic are left out here.
+    per_period: list[list[tuple[Any, ...]]] = [[] for _ in query.periods]
+    for index, therapist_id, *counts in session.execute(statement):
+        who = known.get(therapist_id)
+        if who is not None:
+            per_period[index].append((*who, [int(c) for c in counts]))
     rows: list[dict[str, object]] = []
-    for period in query.periods:
-        found = sorted(per_therapist.get(period.label, []), key=lambda r: names[r[0]])
-        for therapist_id, *counts in found:
-            rows.append(_row(period.label, str(therapist_id), names[therapist_id], counts))
+    for period, found_in in zip(query.periods, per_period, strict=True):
+        found_in.sort()
+        for _, therapist_id, name, counts in found_in:
+            rows.append(_row(period.label, therapist_id, name, counts))
         if query.therapist_id is None:
-            totals = [sum(r[i + 1] for r in found) for i in range(len(figures))]
+            totals = [sum(r[3][i] for r in found_in) for i in range(len(figures))]
             rows.append(_row(period.label, None, CLINIC_ROW, totals))
     return ReportTable("attendance", COLUMNS, rows)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -286,3 +286,255 @@ def test_first_openings_report_each_therapists_first_free_slot(session, security
     assert 0 <= rows["Open"]["hours_until_first_open"] <= 24
     assert rows["Closed"]["first_open_at"] is None
     assert rows["Closed"]["hours_until_first_open"] is None
+
+
+# --- more hand-computed cases: nights across clock changes, half-hour zones, scope, caseload ---
+
+
+def test_a_night_across_a_clock_change_is_its_real_length(session, security, clinic):
+    from tests.report_helpers import weekly
+
+    night = make_therapist(session, security, clinic, display_name="Night")
+    weekly(session, night, 5, "22:00", "24:00")  # Saturday evening
+    weekly(session, night, 6, "00:00", "06:00")  # into Sunday morning
+
+    def hours_in(start, end, granularity="week"):
+        query = report_query(clinic, start=start, end=end)
+        if granularity == "month":
+            query = ReportQuery(
+                clinic.id,
+                clinic.timezone,
+                start,
+                end,
+                "month",
+                periods(start, end, "month", clinic.timezone),
+            )
+        return [row["available_hours"] for row in utilization(query, session=session).rows]
+
+    # Saturday 7 March 22:00 to Sunday 8 March 06:00 loses the hour from 02:00 to 03:00.
+    assert hours_in(*WEEK) == [7.0]
+    # Saturday 31 October 22:00 to Sunday 1 November 06:00 lives 01:00-02:00 twice.
+    assert hours_in(date(2026, 10, 26), date(2026, 11, 2)) == [9.0]
+    # March 2026: four Saturday evenings (2 h) and five Sunday mornings (6 h), one 5 h long.
+    assert hours_in(date(2026, 3, 1), date(2026, 4, 1), "month") == [4 * 2 + 5 * 6 - 1]
+
+
+def test_half_hour_zones_with_their_own_clock_change_and_clipping(session, security, clinic):
+    from tests.report_helpers import weekly
+
+    adelaide_clinic = make_clinic(session, tz="Australia/Adelaide")
+    local = make_therapist(
+        session, security, adelaide_clinic, display_name="Local", timezone="Australia/Adelaide"
+    )
+    weekly(session, local, 6, "00:00", "24:00")
+    # Adelaide leaves daylight time at 03:00 on Sunday 5 April 2026: that day is 25 hours.
+    week = (date(2026, 3, 30), date(2026, 4, 6))
+    (row,) = utilization(report_query(adelaide_clinic, None, *week), session=session).rows
+    assert row["available_hours"] == 25.0
+
+    far = make_therapist(
+        session, security, clinic, display_name="Far", timezone="Australia/Adelaide"
+    )
+    weekly(session, far, 0, "09:00", "17:00")
+    # Mondays 09:00-17:00 at UTC+10:30. The New York week runs from 2 March 05:00 UTC to
+    # 9 March 04:00 UTC: Monday 2 March (1 March 22:30 to 2 March 06:30 UTC) keeps 1.5 h, and
+    # Monday 9 March (8 March 22:30 to 9 March 06:30 UTC) 5.5 h.
+    (row,) = utilization(report_query(clinic, far), session=session).rows
+    assert row["available_hours"] == 7.0
+
+
+def test_therapist_filter_and_other_clinics(session, security, clinic):
+    from scheduling.appointments.models import EnrollmentStatus
+    from scheduling.reports.groups import group_fill
+    from tests.report_helpers import group_session, weekly
+
+    mine = make_therapist(session, security, clinic, display_name="Mine")
+    colleague = make_therapist(session, security, clinic, display_name="Colleague")
+    for therapist in (mine, colleague):
+        weekly(session, therapist, 1, "09:00", "17:00")
+    client = make_client(session, security)
+    kind = make_session_type(session, mine)
+    at = datetime(2026, 3, 3, 15, tzinfo=UTC)
+    past_appointment(session, mine, client, kind, starts_at=at, status=AppointmentStatus.FULFILLED)
+    # Recorded under another clinic (the therapist worked there then): never counted here.
+    other = make_clinic(session)
+    moved = past_appointment(
+        session,
+        mine,
+        client,
+        kind,
+        starts_at=at + timedelta(days=1),
+        status=AppointmentStatus.FULFILLED,
+    )
+    moved.clinic_id = other.id
+    stranger = make_therapist(session, security, other, display_name="Stranger")
+    stranger_kind = make_session_type(session, stranger)
+    past_appointment(
+        session,
+        stranger,
+        make_client(session, security),
+        stranger_kind,
+        starts_at=at,
+        status=AppointmentStatus.NOSHOW,
+    )
+    group_kind = make_session_type(session, colleague, is_group=True, capacity=4)
+    group_session(
+        session,
+        colleague,
+        group_kind,
+        starts_at=at + timedelta(hours=2),
+        members=[(client, EnrollmentStatus.ENROLLED)],
+    )
+    group_session(
+        session, stranger, make_session_type(session, stranger), starts_at=at + timedelta(hours=2)
+    )
+    session.commit()
+
+    rows = by_name(utilization(report_query(clinic), session=session))
+    assert set(rows) == {"Mine", "Colleague"}
+    assert rows["Mine"]["booked_hours"] == round(50 / 60, 2)
+    assert rows["Colleague"]["booked_hours"] == 1.5  # the group session's own 90 minutes
+    only_mine = utilization(report_query(clinic, mine), session=session).rows
+    assert [row["therapist_name"] for row in only_mine] == ["Mine"]
+    assert only_mine[0]["available_hours"] == 8.0
+
+    everyone = by_name(attendance(report_query(clinic), session=session))
+    assert set(everyone) == {"Mine", "All therapists"}  # group sessions are not counted
+    assert everyone["All therapists"]["sessions"] == 1
+    assert everyone["All therapists"]["no_shows"] == 0
+
+    groups = group_fill(report_query(clinic), session=session).rows
+    assert [row["therapist_name"] for row in groups] == ["Colleague"]
+    assert group_fill(report_query(clinic, mine), session=session).rows == []
+
+
+def test_a_quiet_week_has_a_clinic_row_without_rates(session, security, clinic):
+    make_therapist(session, security, clinic)
+    (row,) = attendance(report_query(clinic), session=session).rows
+    assert (row["therapist_name"], row["sessions"]) == ("All therapists", 0)
+    assert (row["fulfilled_rate"], row["late_cancellation_rate"], row["no_show_rate"]) == (
+        None,
+        None,
+        None,
+    )
+    (util,) = utilization(report_query(clinic), session=session).rows
+    assert (util["available_hours"], util["utilization"], util["open_hours"]) == (0.0, None, 0.0)
+
+
+def test_caseload_is_counted_in_the_90_days_before_each_periods_end(session, security, clinic):
+    therapist = make_therapist(session, security, clinic, display_name="T", max_caseload=20)
+    kind = make_session_type(session, therapist)
+    a, b, c, d, e, f = (make_client(session, security) for _ in range(6))
+
+    def visit(client, day, status=AppointmentStatus.FULFILLED):
+        past_appointment(
+            session,
+            therapist,
+            client,
+            kind,
+            starts_at=datetime(*day, 16, tzinfo=UTC),
+            status=status,
+        )
+
+    # Weeks of 30 March (ends 6 April 04:00 UTC) and 6 April (ends 13 April 04:00 UTC): their
+    # 90 days start on 6 January 04:00 and 13 January 04:00 UTC.
+    visit(a, (2026, 1, 5))  # before both
+    visit(a, (2026, 1, 7))  # the first week's only
+    visit(b, (2026, 4, 8), AppointmentStatus.BOOKED)  # the second week's only
+    visit(c, (2026, 3, 1), AppointmentStatus.CANCELLED)  # never active
+    visit(d, (2026, 3, 2), AppointmentStatus.NOSHOW)  # never active
+    visit(e, (2026, 2, 20))
+    visit(e, (2026, 3, 20))  # one client, counted once
+    visit(f, (2026, 4, 9))  # the second week's only (after the first week's end)
+    query = report_query(clinic, start=date(2026, 3, 30), end=date(2026, 4, 13))
+    rows = utilization(query, session=session).rows
+    assert [(row["period"], row["caseload"]) for row in rows] == [
+        ("2026-03-30", 2),  # a, e
+        ("2026-04-06", 3),  # b, e, f
+    ]
+    assert {row["max_caseload"] for row in rows} == {20}
+    assert rows[1]["booked_hours"] == round(2 * 50 / 60, 2)
+
+
+def test_booked_hours_keep_each_sessions_own_length(session, security, clinic):
+    therapist = make_therapist(session, security, clinic)
+    kind = make_session_type(session, therapist)
+    client = make_client(session, security)
+    past_appointment(
+        session,
+        therapist,
+        client,
+        kind,
+        starts_at=datetime(2026, 3, 3, 15, tzinfo=UTC),
+        status=AppointmentStatus.ARRIVED,
+    )
+    kind.duration_minutes = 80  # edited after the session was booked
+    session.commit()
+    (row,) = utilization(report_query(clinic), session=session).rows
+    assert (row["booked_hours"], row["fulfilled_hours"]) == (round(50 / 60, 2), round(50 / 60, 2))
+
+
+def test_group_rows_by_period_without_cancelled_sessions(session, security, clinic):
+    from scheduling.appointments.models import EnrollmentStatus
+    from scheduling.reports.groups import group_fill
+    from tests.report_helpers import group_session
+
+    host = make_therapist(session, security, clinic, display_name="Host")
+    kind = make_session_type(session, host, is_group=True, capacity=3)
+    members = [make_client(session, security) for _ in range(4)]
+    seated = [(m, EnrollmentStatus.ENROLLED) for m in members[:3]]
+    second = group_session(
+        session,
+        host,
+        kind,
+        starts_at=datetime(2026, 3, 10, 23, tzinfo=UTC),
+        capacity=3,
+        members=[*seated, (members[3], EnrollmentStatus.WAITLISTED)],
+    )
+    first = group_session(
+        session,
+        host,
+        kind,
+        starts_at=datetime(2026, 3, 3, 23, tzinfo=UTC),
+        capacity=3,
+        members=seated[:1],
+    )
+    group_session(
+        session,
+        host,
+        kind,
+        starts_at=datetime(2026, 3, 4, 23, tzinfo=UTC),
+        status=AppointmentStatus.CANCELLED,
+    )
+    query = report_query(clinic, start=date(2026, 3, 2), end=date(2026, 3, 16))
+    rows = group_fill(query, session=session).rows
+    assert [(r["period"], r["session_id"]) for r in rows] == [
+        ("2026-03-02", str(first.id)),
+        ("2026-03-09", str(second.id)),
+    ]
+    assert [(r["enrolled"], r["fill_rate"], r["waitlisted"]) for r in rows] == [
+        (1, 0.3333, 0),
+        (3, 1.0, 1),
+    ]
+    assert rows[0]["starts_at"].startswith("2026-03-03T23:00:00")
+
+
+def test_openings_search_the_whole_booking_horizon(session, security, clinic):
+    from app.clock import utcnow
+    from scheduling.reports.openings import first_openings
+    from tests.scheduling_factories import open_hours
+
+    away_until = utcnow() + timedelta(days=70)  # beyond one search window (62 days)
+    far_sighted = make_therapist(session, security, clinic, display_name="Far-sighted")
+    short_sighted = make_therapist(session, security, clinic, display_name="Short-sighted")
+    for therapist, horizon in ((far_sighted, 120), (short_sighted, 60)):
+        open_hours(session, therapist)  # 08:00-20:00 UTC every day
+        make_session_type(session, therapist, horizon_days=horizon)
+        session.add(TimeOff(therapist_id=therapist.id, starts_at=utcnow(), ends_at=away_until))
+    session.commit()
+
+    rows = by_name(first_openings(report_query(clinic), session=session))
+    first = datetime.fromisoformat(rows["Far-sighted"]["first_open_at"])
+    assert away_until <= first <= away_until + timedelta(days=1)
+    assert rows["Far-sighted"]["hours_until_first_open"] >= 70 * 24
+    assert rows["Short-sighted"]["first_open_at"] is None  # nothing within its 60 days
