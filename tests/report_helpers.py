@@ -1,4 +1,4 @@
-"""Builders for the scheduling report tests: weekly hours and group sessions placed directly."""
+"""Builders for the report tests: weekly hours, group sessions and intakes shown to therapists."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.directory.models import ClientProfile, TherapistProfile
+from matching.intake.models import Intake
+from matching.matches.models import MatchExposure
 from scheduling.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -87,3 +89,48 @@ def group_session(
         )
     session.commit()
     return group
+
+
+def shown_intake(
+    session: Session,
+    client: ClientProfile,
+    at: datetime,
+    *,
+    high_risk: bool = False,
+    reports_risk: bool = False,
+    shown: Sequence[TherapistProfile] = (),
+) -> Intake:
+    """An intake submitted at `at` whose matches showed `shown`, in that order."""
+    row = Intake(
+        client_id=client.id,
+        created_at=at,
+        jurisdiction="CA",
+        timezone="America/Los_Angeles",
+        concerns=["anxiety"],
+        phq9_answers=[0] * 9,
+        gad7_answers=[0] * 7,
+        phq9_score=0,
+        gad7_score=0,
+        phq9_band="minimal",
+        gad7_band="minimal",
+        high_risk=high_risk,
+        reports_risk=reports_risk,
+        preferences={},
+        payment={"method": "self_pay"},
+        preferred_times=[],
+    )
+    session.add(row)
+    session.flush()
+    for rank, therapist in enumerate(shown, start=1):
+        session.add(
+            MatchExposure(
+                intake_id=row.id,
+                therapist_id=therapist.id,
+                rank=rank,
+                features={},
+                model_version="test",
+                shown_at=at,
+            )
+        )
+    session.commit()
+    return row

@@ -17,6 +17,7 @@ from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.outbox.models import OutboxMessage
 from app.outbox.queue import enqueue
+from billing.exceptions import PaymentNotFound
 from billing.ledger.receipts import ReceiptSettings
 from billing.payments.checkout import apply_state
 from billing.payments.models import BillingCustomer, Payment, ProviderEvent
@@ -72,7 +73,10 @@ class ProviderEventHandler:
                 intent = self.provider.retrieve_intent(object_id, account=account)
                 apply_state(payment.id, intent, self.settings, session=session)
             return
-        setup = self.provider.retrieve_setup(object_id, account=account)
+        try:
+            setup = self.provider.retrieve_setup(object_id, account=account)
+        except PaymentNotFound:
+            return  # not an object this account holds (any more): nothing to apply
         payment = session.scalar(select(Payment).where(Payment.setup_id == object_id))
         if payment is not None:
             apply_state(payment.id, setup, self.settings, session=session)

@@ -131,3 +131,22 @@ def test_an_event_about_an_unknown_intent_changes_nothing(practice, session):
     assert practice.post_event(event).status_code == 200
     practice.run_worker()  # must not raise or dead-letter the batch
     assert session.scalar(select(Payment.id)) is None
+
+
+def test_an_event_about_a_setup_stripe_does_not_know_is_done_not_retried(practice, session):
+    from app.outbox.models import OutboxMessage, OutboxStatus
+
+    event = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": "setup_intent.succeeded",
+        "data": {"object": {"id": "seti_gone", "object": "setup_intent"}},
+    }
+    assert practice.post_event(event).status_code == 200
+    practice.run_worker()
+    message = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.topic == "billing.provider_event")
+    )
+    session.refresh(message)
+    assert message.status is OutboxStatus.SENT
+    assert message.attempts == 1

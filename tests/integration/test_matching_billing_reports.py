@@ -20,13 +20,12 @@ from billing.ledger.reports import revenue
 from billing.payments.models import Payment, PaymentStatus, Purpose
 from billing.pricing.models import BillingPolicy
 from matching.intake.alerts import CRISIS_INTAKE
-from matching.intake.models import Intake
-from matching.matches.models import MatchExposure
 from matching.reports.access import access_times
 from matching.reports.funnel import funnel
 from matching.reports.percentiles import interpolate
 from scheduling.appointments.models import AppointmentStatus
 from tests.factories import make_client, make_clinic, make_therapist
+from tests.report_helpers import shown_intake
 from tests.scheduling_factories import make_session_type, past_appointment
 
 START, END = date(2026, 1, 5), date(2026, 2, 2)  # four New York weeks, Mondays
@@ -217,42 +216,6 @@ def test_revenue_by_month_defaults_to_usd(session, security):
 # --- access times ----------------------------------------------------------------------------
 
 
-def make_intake(session, client, at, *, high_risk=False, reports_risk=False, shown=()):
-    row = Intake(
-        client_id=client.id,
-        created_at=at,
-        jurisdiction="CA",
-        timezone="America/Los_Angeles",
-        concerns=["anxiety"],
-        phq9_answers=[0] * 9,
-        gad7_answers=[0] * 7,
-        phq9_score=0,
-        gad7_score=0,
-        phq9_band="minimal",
-        gad7_band="minimal",
-        high_risk=high_risk,
-        reports_risk=reports_risk,
-        preferences={},
-        payment={"method": "self_pay"},
-        preferred_times=[],
-    )
-    session.add(row)
-    session.flush()
-    for rank, therapist in enumerate(shown, start=1):
-        session.add(
-            MatchExposure(
-                intake_id=row.id,
-                therapist_id=therapist.id,
-                rank=rank,
-                features={},
-                model_version="test",
-                shown_at=at,
-            )
-        )
-    session.commit()
-    return row
-
-
 def book(session, therapist, client, *, created, starts, status=FULFILLED):
     return past_appointment(
         session,
@@ -275,10 +238,10 @@ def new_clients(session, security):
     for days, therapist in ((1, wren), (2, wren), (3, wren), (4, yara), (10, yara)):
         client = make_client(session, security)
         clients.append(client)
-        make_intake(session, client, BASE - timedelta(days=30))  # older: not the latest
-        make_intake(session, client, BASE)
+        shown_intake(session, client, BASE - timedelta(days=30))  # older: not the latest
+        shown_intake(session, client, BASE)
         booked = BASE + timedelta(days=days)
-        make_intake(session, client, booked + timedelta(hours=1))  # after the booking
+        shown_intake(session, client, booked + timedelta(hours=1))  # after the booking
         first = FULFILLED if days != 10 else CANCELLED
         book(
             session,
@@ -310,7 +273,7 @@ def new_clients(session, security):
     book(session, wren, make_client(session, security), created=BASE, starts=BASE)
     # An existing client (first booked in December) booking again: not new.
     old = make_client(session, security)
-    make_intake(session, old, BASE - timedelta(days=60))
+    shown_intake(session, old, BASE - timedelta(days=60))
     book(session, wren, old, created=BASE - timedelta(days=40), starts=BASE - timedelta(days=39))
     book(
         session,
@@ -321,11 +284,11 @@ def new_clients(session, security):
     )
     # First booked after the window, and at another clinic: not counted.
     late = make_client(session, security)
-    make_intake(session, late, BASE)
+    shown_intake(session, late, BASE)
     book(session, wren, late, created=BASE + timedelta(days=40), starts=BASE + timedelta(days=41))
     elsewhere = make_therapist(session, security, make_clinic(session), display_name="Wren")
     stranger = make_client(session, security)
-    make_intake(session, stranger, BASE)
+    shown_intake(session, stranger, BASE)
     book(session, elsewhere, stranger, created=BASE + timedelta(days=20), starts=BASE)
     return clinic, wren, yara
 
@@ -404,7 +367,7 @@ def care_funnel(session, security):
 
     def client_with_intake(hour, shown, **risk):
         client = make_client(session, security)
-        return client, make_intake(
+        return client, shown_intake(
             session, client, BASE + timedelta(hours=hour), shown=shown, **risk
         )
 

@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from app.reporting.periods import periods
 from app.reporting.tables import ReportQuery
-from matching.intake.models import Intake
-from matching.matches.models import MatchExposure
 from matching.reports.access import access_times
 from matching.reports.funnel import funnel
 from scheduling.appointments.models import AppointmentStatus
 from tests.factories import make_client, make_clinic, make_therapist
+from tests.report_helpers import shown_intake
 from tests.scheduling_factories import make_session_type, past_appointment
 
 START, END = date(2026, 1, 5), date(2026, 2, 2)
@@ -28,41 +27,6 @@ def report_query(clinic, therapist=None) -> ReportQuery:
         periods(START, END, "week", clinic.timezone),
         therapist.id if therapist else None,
     )
-
-
-def intake(session, client, at, *, high_risk=False, shown=()):
-    row = Intake(
-        client_id=client.id,
-        created_at=at,
-        jurisdiction="CA",
-        timezone="America/Los_Angeles",
-        concerns=["anxiety"],
-        phq9_answers=[0] * 9,
-        gad7_answers=[0] * 7,
-        phq9_score=0,
-        gad7_score=0,
-        phq9_band="minimal",
-        gad7_band="minimal",
-        high_risk=high_risk,
-        preferences={},
-        payment={"method": "self_pay"},
-        preferred_times=[],
-    )
-    session.add(row)
-    session.flush()
-    for rank, therapist in enumerate(shown, start=1):
-        session.add(
-            MatchExposure(
-                intake_id=row.id,
-                therapist_id=therapist.id,
-                rank=rank,
-                features={},
-                model_version="test",
-                shown_at=at,
-            )
-        )
-    session.commit()
-    return row
 
 
 def appointment(session, therapist, session_type, client, *, created, starts, status):
@@ -83,8 +47,8 @@ def test_waits_from_intake_to_first_booking_and_session(session, security):
     session_type = make_session_type(session, therapist)
     for number, days in enumerate((1, 2, 3, 4, 10)):
         client = make_client(session, security)
-        intake(session, client, BASE - timedelta(days=30))  # an older intake is not the one
-        intake(session, client, BASE)
+        shown_intake(session, client, BASE - timedelta(days=30))  # an older intake is not the one
+        shown_intake(session, client, BASE)
         booked = BASE + timedelta(days=days)
         appointment(
             session,
@@ -122,7 +86,7 @@ def test_funnel_counts_only_intakes_shown_this_clinic(session, security):
     ]
     for number, (days, held, high_risk) in enumerate(outcomes):
         client = make_client(session, security)
-        intake(
+        shown_intake(
             session,
             client,
             BASE + timedelta(hours=number),
@@ -142,7 +106,7 @@ def test_funnel_counts_only_intakes_shown_this_clinic(session, security):
                 starts=created + timedelta(days=1 + 7 * index),
                 status=AppointmentStatus.FULFILLED if held else AppointmentStatus.CANCELLED,
             )
-    intake(session, make_client(session, security), BASE, shown=[elsewhere])
+    shown_intake(session, make_client(session, security), BASE, shown=[elsewhere])
 
     table = funnel(report_query(clinic), session=session)
     counts = {row["step"]: row["count"] for row in table.rows}
