@@ -58,6 +58,14 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
         "ACCESS_TOKEN_TTL_SECONDS": _env_int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
         "REFRESH_TOKEN_TTL_SECONDS": _env_int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         "SETUP_TOKEN_TTL_SECONDS": _env_int("SETUP_TOKEN_TTL_SECONDS", 72 * 3600),
+        "EMAIL_VERIFICATION_TTL_MINUTES": _env_int("EMAIL_VERIFICATION_TTL_MINUTES", 48 * 60),
+        "PASSWORD_RESET_TTL_MINUTES": _env_int("PASSWORD_RESET_TTL_MINUTES", 60),
+        # Verification and reset links a person may ask for: a minimum gap and a daily count.
+        "EMAIL_LINK_MIN_GAP_SECONDS": _env_int("EMAIL_LINK_MIN_GAP_SECONDS", 60),
+        "EMAIL_LINKS_PER_DAY": _env_int("EMAIL_LINKS_PER_DAY", 5),
+        # A Have I Been Pwned compatible range API (https://api.pwnedpasswords.com); unset: the
+        # offline screen (zxcvbn's shipped lists) alone decides.
+        "PASSWORD_BREACH_API_URL": os.environ.get("PASSWORD_BREACH_API_URL") or None,
         # Automatic logoff: a login ends this long after it began, or after this long unused
         # (no refresh); staff, who can read clinical data, sooner than clients.
         "STAFF_LOGIN_MAX_MINUTES": _env_int("STAFF_LOGIN_MAX_MINUTES", 12 * 60),

@@ -32,3 +32,13 @@ class AuthenticationFailed(DomainError):
 
 class PermissionDenied(DomainError):
     """The caller is known but may not do this."""
+
+
+class TooManyAttempts(DomainError):
+    """The caller must wait before trying again."""
+
+    def __init__(
+        self, message: str, *, retry_after_seconds: int, errors: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, errors=errors)
+        self.retry_after_seconds = max(1, retry_after_seconds)

@@ -23,6 +23,8 @@ from app.config import load_config
 from app.directory.api import blueprints as directory_blueprints
 from app.encryption import FIELD_CIPHER, FieldCipher
 from app.identity.api import blp as identity_blp
+from app.identity.links.api import blp as account_links_blp
+from app.identity.pages.api import pages as account_pages
 from app.identity.security import SECURITY, Security
 from app.insights.api import blueprints as insight_blueprints
 from app.insights.dashboard.api import page as dashboard_page
@@ -53,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         (
             identity_blp,
+            account_links_blp,
             *directory_blueprints,
             *scheduling.api.blueprints,
             *matching.api.blueprints,
@@ -62,7 +65,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.register_blueprint(ops)
     app.register_blueprint(dashboard_page)
-    init_rate_limits(app, identity_blp)
+    app.register_blueprint(account_pages)
+    init_rate_limits(app, identity_blp, account_links_blp)
     register_error_handlers(app)
     init_request_ids(app)
     register_commands(app)

@@ -57,6 +57,7 @@ def make_user(
         role=role,
         clinic_id=clinic.id if clinic else None,
     )
+    user.email_verified_at = utcnow()  # the usual state; unverified accounts are built by tests
     session.flush()
     return user
 

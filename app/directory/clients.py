@@ -14,6 +14,7 @@ from app.directory.ages import age_on
 from app.directory.exceptions import InvalidProfile
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.accounts import hash_new_password, new_user, normalize_email
+from app.identity.links.verification import send_verification
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
@@ -78,6 +79,7 @@ def _create_client(
     user = new_user(session=session, email=email, password_hash=password_hash, role=Role.CLIENT)
     session.add(ClientProfile(user=user, **profile))
     session.flush()
+    send_verification(session=session, security=security, user=user)
     return start_session(session=session, security=security, user=user)
 
 

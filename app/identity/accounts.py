@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -13,6 +14,7 @@ from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.exceptions import InvalidRequest
 from app.identity.exceptions import EmailTaken, InvalidCredentials, InvalidToken
+from app.identity.links.notices import notify_password_changed
 from app.identity.models import Role, User
 from app.identity.passwords import check_password_rules
 from app.identity.security import Security
@@ -36,9 +38,11 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
 
 
-def hash_new_password(security: Security, password: str, *, email: str) -> str:
+def hash_new_password(
+    security: Security, password: str, *, email: str, personal: Sequence[str] = ()
+) -> str:
     """Check a new password against the rules and hash it (slow: call before any lock)."""
-    check_password_rules(password, email=email)
+    check_password_rules(password, email=email, screen=security.screen, personal=personal)
     return security.passwords.hash(password)
 
 
@@ -160,3 +164,4 @@ def _replace_password(
     revoke_all_sessions(
         session=session, user=user, reason="password_changed", keep=principal.session_id
     )
+    notify_password_changed(session=session, user=user)

@@ -1,6 +1,6 @@
 """Identity errors."""
 
-from app.exceptions import AuthenticationFailed, Conflict, InvalidRequest
+from app.exceptions import AuthenticationFailed, Conflict, InvalidRequest, PermissionDenied
 
 
 class WeakPassword(InvalidRequest):
@@ -17,3 +17,7 @@ class InvalidCredentials(AuthenticationFailed):
 
 class InvalidToken(AuthenticationFailed):
     """A token is malformed, tampered, expired, revoked or for a user who no longer exists."""
+
+
+class EmailNotVerified(PermissionDenied):
+    """The account's email address has not been verified yet."""

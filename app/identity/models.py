@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey, enum_column
@@ -31,10 +31,16 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     clinic_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clinics.id"), index=True)
     setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_token_expires_at: Mapped[datetime | None]
+    email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
 
     sessions: Mapped[list[AuthSession]] = relationship(back_populates="user")
+
+    @property
+    def email_verified(self) -> bool:
+        """True once the owner proved the address receives our mail."""
+        return self.email_verified_at is not None
 
     @property
     def is_active(self) -> bool:
@@ -69,3 +75,28 @@ class RefreshToken(UUIDPrimaryKey, Base):
     used_at: Mapped[datetime | None]
 
     session: Mapped[AuthSession] = relationship(back_populates="refresh_tokens")
+
+
+class EmailTokenPurpose(enum.StrEnum):
+    """What following an emailed link does."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a password)
+
+
+class EmailToken(UUIDPrimaryKey, Base):
+    """A one-time token sent by email, stored only as a SHA-256 digest."""
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (Index(None, "user_id", "purpose", "created_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    purpose: Mapped[EmailTokenPurpose] = mapped_column(
+        enum_column(EmailTokenPurpose, "email_token_purpose")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address the link was sent to: verifying it makes it the account's address.
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -1,36 +1,18 @@
-"""Password hashing (argon2id) and the minimum password rules."""
+"""Password hashing (argon2id) and the password rules."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.identity.exceptions import WeakPassword
+from app.identity.password_screens import PasswordScreen
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-# A short deny-list of the passwords seen most often in breaches that meet the length rule.
-COMMON_PASSWORDS = frozenset(
-    {
-        "123456789012",
-        "password1234",
-        "passwordpassword",
-        "qwertyuiopas",
-        "111111111111",
-        "iloveyou1234",
-        "adminadmin12",
-        "welcome12345",
-        "letmein12345",
-        "1q2w3e4r5t6y",
-        "qwerty123456",
-        "abc123456789",
-        "password123!",
-        "changeme1234",
-        "trustno11234",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -73,18 +55,19 @@ class PasswordHashing:
         return self._hasher.check_needs_rehash(stored_hash)
 
 
-def check_password_rules(password: str, *, email: str) -> None:
-    """Raise WeakPassword when the password breaks the minimum rules."""
+def check_password_rules(
+    password: str, *, email: str, screen: PasswordScreen, personal: Sequence[str] = ()
+) -> None:
+    """Raise WeakPassword when the password is too short or long, or a screen refuses it."""
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append(f"Must be at least {MIN_LENGTH} characters long.")
     if len(password) > MAX_LENGTH:
         problems.append(f"Must be at most {MAX_LENGTH} characters long.")
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
-        problems.append("Is too common or too simple; choose a less predictable password.")
     local_part = email.split("@", 1)[0].lower()
-    if len(local_part) >= 4 and local_part in lowered:
+    if len(local_part) >= 4 and local_part in password.lower():
         problems.append("Must not contain your email address.")
+    if not problems:
+        problems = screen.problems(password, personal=[email, local_part, *personal])
     if problems:
         raise WeakPassword("The password does not meet the rules.", errors={"password": problems})

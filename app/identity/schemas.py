@@ -18,6 +18,9 @@ class UserSchema(Schema):
     email = fields.String(dump_only=True)
     role = fields.String(dump_only=True, attribute="role.value")
     clinic_id = fields.UUID(dump_only=True, allow_none=True)
+    email_verified = fields.Boolean(
+        dump_only=True, metadata={"description": "Clients book only once this is true"}
+    )
 
 
 class TokenPairSchema(Schema):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from app.adapters import AdapterKey
 from app.identity.models import Role
+from app.identity.password_screens import GuessabilityScreen, PasswordScreen, password_screen
 from app.identity.passwords import Argon2Parameters, PasswordHashing
 from app.identity.tokens import AccessTokens
 
@@ -21,8 +22,19 @@ class LoginLimits:
 
 
 @dataclass(frozen=True)
+class EmailLinks:
+    """Where emailed links point, how long they work and how often a person may ask for one."""
+
+    app_url: str = "http://127.0.0.1:5000"
+    verify_ttl: timedelta = timedelta(hours=48)
+    reset_ttl: timedelta = timedelta(hours=1)
+    min_gap: timedelta = timedelta(minutes=1)
+    per_day: int = 5
+
+
+@dataclass(frozen=True)
 class Security:
-    """Password hashing, access tokens and token lifetimes."""
+    """Password hashing and screening, access tokens and token lifetimes."""
 
     passwords: PasswordHashing
     access_tokens: AccessTokens
@@ -30,6 +42,8 @@ class Security:
     setup_ttl: timedelta
     staff_limits: LoginLimits = LoginLimits(timedelta(hours=12), timedelta(minutes=30))
     client_limits: LoginLimits = LoginLimits(timedelta(days=30), timedelta(days=7))
+    screen: PasswordScreen = field(default_factory=GuessabilityScreen)
+    links: EmailLinks = EmailLinks()
 
     def limits_for(self, role: Role) -> LoginLimits:
         """Staff who can read clinical data are logged off sooner than clients."""
@@ -60,6 +74,14 @@ class Security:
             client_limits=LoginLimits(
                 absolute=timedelta(minutes=config["CLIENT_LOGIN_MAX_MINUTES"]),
                 idle=timedelta(minutes=config["CLIENT_LOGIN_IDLE_MINUTES"]),
+            ),
+            screen=password_screen(config["PASSWORD_BREACH_API_URL"]),
+            links=EmailLinks(
+                app_url=config["PUBLIC_APP_URL"],
+                verify_ttl=timedelta(minutes=config["EMAIL_VERIFICATION_TTL_MINUTES"]),
+                reset_ttl=timedelta(minutes=config["PASSWORD_RESET_TTL_MINUTES"]),
+                min_gap=timedelta(seconds=config["EMAIL_LINK_MIN_GAP_SECONDS"]),
+                per_day=config["EMAIL_LINKS_PER_DAY"],
             ),
         )
 

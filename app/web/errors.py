@@ -16,6 +16,7 @@ from app.exceptions import (
     InvalidRequest,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
 )
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 
 STATUS_NAMES = {
@@ -34,6 +36,7 @@ STATUS_NAMES = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    429: "Too Many Requests",
 }
 
 
@@ -56,6 +59,8 @@ def handle_domain_error(error: DomainError) -> tuple[dict[str, Any], int, dict[s
     """Map a domain error to its status through STATUS_BY_ERROR."""
     code = _status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
+    if isinstance(error, TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after_seconds)
     status = STATUS_NAMES.get(code, "Bad Request")
     return error_body(code, status, error.message, error.errors), code, headers
 

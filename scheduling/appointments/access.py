@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.models import ClientProfile, TherapistProfile
 from app.exceptions import PermissionDenied
+from app.identity.exceptions import EmailNotVerified
 from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.models import Appointment, EnrollmentStatus, GroupEnrollment
@@ -27,6 +28,20 @@ def client_profile_of(
     profile = session.scalar(query)
     if profile is None:
         raise PermissionDenied("Complete your client profile first.")
+    return profile
+
+
+def booking_client_of(
+    principal: Principal, *, session: Session, lock: bool = False
+) -> ClientProfile:
+    """The caller's client profile, once their email is verified (bookings send mail there)."""
+    profile = client_profile_of(principal, session=session, lock=lock)
+    if not principal.user.email_verified:
+        raise EmailNotVerified(
+            "Verify your email address before booking: open the link we emailed you, "
+            "or ask for a new one.",
+            errors={"email": ["Not verified yet."]},
+        )
     return profile
 
 

@@ -13,7 +13,7 @@ from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
 from app.identity.service import Principal
-from scheduling.appointments.access import client_profile_of, visible_appointment
+from scheduling.appointments.access import booking_client_of, visible_appointment
 from scheduling.appointments.checks import (
     check_accepting,
     check_client_free,
@@ -136,7 +136,7 @@ def book(
 ) -> Appointment:
     """Book a listed slot (or hold it while paying) for the client, located where they say."""
     now = utcnow()
-    client = client_profile_of(principal, session=session, lock=True)
+    client = booking_client_of(principal, session=session, lock=True)
     therapist = get_therapist(therapist_id, session=session)
     session_type = validate_booking(
         session=session,

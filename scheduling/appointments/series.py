@@ -15,7 +15,7 @@ from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
 from app.exceptions import DomainError
 from app.identity.service import Principal
-from scheduling.appointments.access import client_profile_of
+from scheduling.appointments.access import booking_client_of
 from scheduling.appointments.booking import NO_PAYMENT, new_appointment, validate_booking
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.models import Appointment, AppointmentSeries, AppointmentStatus
@@ -67,7 +67,7 @@ def book_series(
 ) -> SeriesResult:
     """Book every occurrence, or none (409 listing the conflicts), or the free ones."""
     now = utcnow()
-    client = client_profile_of(principal, session=session, lock=True)
+    client = booking_client_of(principal, session=session, lock=True)
     therapist = get_therapist(therapist_id, session=session)
     session_type = offered_session_type(therapist, session_type_id, session=session)
     zone = availabilities(

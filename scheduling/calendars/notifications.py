@@ -89,8 +89,8 @@ def _recipients(
     else:
         member_ids = [appointment.client_id]
     for client in session.scalars(select(ClientProfile).where(ClientProfile.id.in_(member_ids))):
-        if client.user.deleted_at is not None:
-            continue  # an erased account gets no mail (its address is gone)
+        if client.user.deleted_at is not None or not client.user.email_verified:
+            continue  # an erased account's address is gone; an unproven one may be someone else's
         people.append(
             Recipient(client.user_id, client.display_name, client.user.email, client.timezone)
         )

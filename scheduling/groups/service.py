@@ -15,7 +15,7 @@ from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, managed_therapist, may_manage
 from app.identity.models import Role
 from app.identity.service import Principal
-from scheduling.appointments.access import client_profile_of
+from scheduling.appointments.access import booking_client_of, client_profile_of
 from scheduling.appointments.booking import place_times
 from scheduling.appointments.checks import check_client_free, check_license, check_slot
 from scheduling.appointments.events import appointment_changed
@@ -103,7 +103,7 @@ def _seats_taken(session: Session, group_id: uuid.UUID) -> int:
 def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> GroupEnrollment:
     """Take a seat, or a place on the waitlist when the group is full."""
     now = utcnow()
-    client = client_profile_of(principal, session=session)
+    client = booking_client_of(principal, session=session)
     group = _open_group(session, group_id, now=now)
     if any(
         e.client_id == client.id and e.status is not EnrollmentStatus.LEFT

@@ -60,8 +60,8 @@ def test_duplicate_email_in_other_case_is_409(client):
     ("password", "fragment"),
     [
         ("short1!", "at least 12"),
-        ("password1234", "too common"),
-        ("aaaaaaaaaaaaaaaa", "too common"),
+        ("password1234", "very common password"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
         ("river.stone-secret", "email"),
         ("x" * 300, "at most 256"),
     ],

@@ -64,6 +64,7 @@ def test_logs_are_json_with_the_request_id(client):
 
 BODILESS_ACTIONS = (
     "/logout",
+    "/verify-email/resend",
     "/confirm",
     "/arrived",
     "/complete",

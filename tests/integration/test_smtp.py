@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.policy import default
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from app.clock import utcnow
 from app.mail.mailers import SmtpMailer, SmtpSettings
 from app.mail.message import build_email
 from scheduling.calendars.ics import Invite, invite_ics
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what arrives."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.smtp_helpers import Inbox, smtp_inbox
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
@@ -46,15 +28,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_inbox(authenticator=authenticator, auth_require_tls=False) as server:
+        yield server
 
 
 def invite_payload(method: str) -> dict:

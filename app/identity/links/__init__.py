@@ -1,0 +1,1 @@
+"""Emailed one-time links: email verification, address change and password reset."""

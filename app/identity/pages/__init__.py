@@ -1,0 +1,1 @@
+"""The pages emailed links open: verify an address, choose a new password."""
