@@ -66,6 +66,9 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
         # A Have I Been Pwned compatible range API (https://api.pwnedpasswords.com); unset: the
         # offline screen (zxcvbn's shipped lists) alone decides.
         "PASSWORD_BREACH_API_URL": os.environ.get("PASSWORD_BREACH_API_URL") or None,
+        # Therapists and admins prove a second factor (TOTP) before reading client data.
+        "STAFF_MFA_REQUIRED": _env_bool("STAFF_MFA_REQUIRED", True),
+        "MFA_ISSUER": os.environ.get("MFA_ISSUER", "Appointments"),
         # Automatic logoff: a login ends this long after it began, or after this long unused
         # (no refresh); staff, who can read clinical data, sooner than clients.
         "STAFF_LOGIN_MAX_MINUTES": _env_int("STAFF_LOGIN_MAX_MINUTES", 12 * 60),

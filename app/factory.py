@@ -24,6 +24,7 @@ from app.directory.api import blueprints as directory_blueprints
 from app.encryption import FIELD_CIPHER, FieldCipher
 from app.identity.api import blp as identity_blp
 from app.identity.links.api import blp as account_links_blp
+from app.identity.mfa.api import blp as mfa_blp
 from app.identity.pages.api import pages as account_pages
 from app.identity.security import SECURITY, Security
 from app.insights.api import blueprints as insight_blueprints
@@ -56,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         (
             identity_blp,
             account_links_blp,
+            mfa_blp,
             *directory_blueprints,
             *scheduling.api.blueprints,
             *matching.api.blueprints,
@@ -66,7 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops)
     app.register_blueprint(dashboard_page)
     app.register_blueprint(account_pages)
-    init_rate_limits(app, identity_blp, account_links_blp)
+    init_rate_limits(app, identity_blp, account_links_blp, mfa_blp)
     register_error_handlers(app)
     init_request_ids(app)
     register_commands(app)

@@ -165,7 +165,7 @@ class TherapistById(MethodView):
 
 @me_blp.route("")
 class Me(MethodView):
-    @auth_required(me_blp)
+    @auth_required(me_blp, mfa_optional=True)
     @me_blp.response(200, MeSchema)
     def get(self) -> dict[str, Any]:
         """Show your account and profile."""

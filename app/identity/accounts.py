@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -11,14 +12,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.db.unit_of_work import unit_of_work
+from app.db.unit_of_work import run_in_transaction, unit_of_work
 from app.exceptions import InvalidRequest
 from app.identity.exceptions import EmailTaken, InvalidCredentials, InvalidToken
 from app.identity.links.notices import notify_password_changed
+from app.identity.mfa.service import Challenge, open_challenge
 from app.identity.models import Role, User
 from app.identity.passwords import check_password_rules
 from app.identity.security import Security
 from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
+from app.identity.throttling import (
+    ThrottleKeys,
+    check_throttle,
+    clear_login_throttle,
+    record_failure,
+)
 from app.identity.tokens import digest, new_opaque_token
 
 
@@ -63,14 +71,63 @@ def new_user(
     return user
 
 
-def login(*, session: Session, security: Security, email: str, password: str) -> TokenPair:
-    """Verify credentials (the slow hash runs before any lock is taken), then log in."""
+@dataclass(frozen=True)
+class LoginResult:
+    """Tokens, or (when the account has two-factor authentication) a challenge to answer."""
+
+    tokens: TokenPair | None = None
+    challenge: Challenge | None = None
+
+    @property
+    def mfa_required(self) -> bool:
+        """True when the login waits for a second factor."""
+        return self.challenge is not None
+
+    @property
+    def access_token(self) -> str | None:
+        """The access token, once logged in."""
+        return self.tokens.access_token if self.tokens else None
+
+    @property
+    def refresh_token(self) -> str | None:
+        """The refresh token, once logged in."""
+        return self.tokens.refresh_token if self.tokens else None
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the access token expires, once logged in."""
+        return self.tokens.expires_at if self.tokens else None
+
+    @property
+    def user(self) -> User | None:
+        """The account, once logged in."""
+        return self.tokens.user if self.tokens else None
+
+    @property
+    def mfa_token(self) -> str | None:
+        """The challenge to answer at /auth/mfa/verify, while a second factor is due."""
+        return self.challenge.mfa_token if self.challenge else None
+
+    @property
+    def mfa_expires_at(self) -> datetime | None:
+        """When the challenge expires."""
+        return self.challenge.expires_at if self.challenge else None
+
+
+def login(
+    *, session: Session, security: Security, email: str, password: str, address: str | None
+) -> LoginResult:
+    """Verify credentials (throttled per account and address; the slow hash before any lock)."""
     try:
-        user = find_user_by_email(session=session, email=normalize_email(email))
+        normalized = normalize_email(email)
     except InvalidRequest:
-        user = None
+        normalized = email.strip().lower()
+    keys = ThrottleKeys.of(normalized, address)
+    check_throttle(session=session, keys=keys)
+    user = find_user_by_email(session=session, email=normalized)
     stored = user.password_hash if user else None
     if not security.passwords.verify(stored, password) or user is None or stored is None:
+        run_in_transaction(lambda: record_failure(session=session, keys=keys), session=session)
         raise InvalidCredentials("Email or password is incorrect.")
     upgraded = (
         security.passwords.hash(password) if security.passwords.needs_rehash(stored) else None
@@ -83,13 +140,16 @@ def login(*, session: Session, security: Security, email: str, password: str) ->
 @unit_of_work
 def _log_in(
     *, session: Session, security: Security, user_id: uuid.UUID, verified: str, upgraded: str | None
-) -> TokenPair:
+) -> LoginResult:
     user = session.get_one(User, user_id)
     if user.deleted_at is not None or user.password_hash != verified:
         raise InvalidCredentials("Email or password is incorrect.")  # changed meanwhile
     if upgraded is not None:
         user.password_hash = upgraded
-    return start_session(session=session, security=security, user=user)
+    if user.mfa_enabled:
+        return LoginResult(challenge=open_challenge(session=session, user=user))
+    clear_login_throttle(session=session, email=user.email)
+    return LoginResult(tokens=start_session(session=session, security=security, user=user))
 
 
 def issue_setup_token(security: Security, user: User) -> tuple[str, datetime]:

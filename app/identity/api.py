@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from app.directory.clients import register_client
 from app.identity import accounts, service
 from app.identity.schemas import (
+    LoginResultSchema,
     LoginSchema,
     PasswordChangeSchema,
     RefreshSchema,
@@ -41,11 +43,13 @@ class Register(MethodView):
 @blp.route("/login")
 class Login(MethodView):
     @blp.arguments(LoginSchema)
-    @blp.response(200, TokenPairSchema)
+    @blp.response(200, LoginResultSchema)
     @documents_errors(blp, 401, 429)
-    def post(self, data: dict[str, Any]) -> service.TokenPair:
-        """Log in with email and password."""
-        return accounts.login(session=db.session, security=security(), **data)
+    def post(self, data: dict[str, Any]) -> accounts.LoginResult:
+        """Log in with email and password (then a second factor, when the account has one)."""
+        return accounts.login(
+            session=db.session, security=security(), address=request.remote_addr, **data
+        )
 
 
 @blp.route("/refresh")
@@ -70,7 +74,7 @@ class Setup(MethodView):
 
 @blp.route("/logout")
 class Logout(MethodView):
-    @auth_required(blp)
+    @auth_required(blp, mfa_optional=True)
     @blp.response(204)
     def post(self) -> None:
         """End the current session; its access and refresh tokens stop working."""
@@ -79,7 +83,7 @@ class Logout(MethodView):
 
 @blp.route("/password")
 class Password(MethodView):
-    @auth_required(blp)
+    @auth_required(blp, mfa_optional=True)
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, data: dict[str, Any]) -> None:

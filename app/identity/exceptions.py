@@ -21,3 +21,15 @@ class InvalidToken(AuthenticationFailed):
 
 class EmailNotVerified(PermissionDenied):
     """The account's email address has not been verified yet."""
+
+
+class InvalidMfaCode(AuthenticationFailed):
+    """A second-factor code is wrong, spent or from another time."""
+
+
+class WrongEnrolmentCode(InvalidRequest):
+    """The first code from a new authenticator does not match its secret."""
+
+
+class MfaRequired(PermissionDenied):
+    """Staff must prove a second factor before reading client data."""

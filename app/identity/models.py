@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey, enum_column
@@ -36,6 +36,12 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     deleted_at: Mapped[datetime | None]
 
     sessions: Mapped[list[AuthSession]] = relationship(back_populates="user")
+    totp: Mapped[TotpFactor | None] = relationship(back_populates="user")
+
+    @property
+    def mfa_enabled(self) -> bool:
+        """True once an authenticator app is confirmed for the account."""
+        return self.totp is not None and self.totp.confirmed_at is not None
 
     @property
     def email_verified(self) -> bool:
@@ -58,6 +64,8 @@ class AuthSession(UUIDPrimaryKey, Base):
     last_refreshed_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(String(40))
+    # When this login proved a second factor (None: password only).
+    mfa_verified_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="sessions")
     refresh_tokens: Mapped[list[RefreshToken]] = relationship(back_populates="session")
@@ -100,3 +108,53 @@ class EmailToken(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class TotpFactor(UUIDPrimaryKey, Base):
+    """An authenticator app (RFC 6238): its secret, encrypted, and the last time step used."""
+
+    __tablename__ = "totp_factors"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    # A code of this step or an earlier one is refused: a code works once (RFC 6238, 5.2).
+    last_used_step: Mapped[int | None]
+
+    user: Mapped[User] = relationship(back_populates="totp")
+
+
+class RecoveryCode(UUIDPrimaryKey, Base):
+    """A one-time recovery code, stored only as a SHA-256 digest."""
+
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class MfaChallenge(UUIDPrimaryKey, Base):
+    """A password login waiting for its second factor; single use, short-lived."""
+
+    __tablename__ = "mfa_challenges"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed sign-in attempts counted under one key (an account, or an account from an address)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int]
+    blocked_until: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)

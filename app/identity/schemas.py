@@ -21,6 +21,10 @@ class UserSchema(Schema):
     email_verified = fields.Boolean(
         dump_only=True, metadata={"description": "Clients book only once this is true"}
     )
+    mfa_enabled = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Two-factor authentication is on (required for staff)"},
+    )
 
 
 class TokenPairSchema(Schema):
@@ -33,6 +37,28 @@ class TokenPairSchema(Schema):
         required=True, metadata={"description": "Access token expiry"}
     )
     user = fields.Nested(UserSchema, required=True)
+
+
+class LoginResultSchema(Schema):
+    """Tokens, or a second-factor challenge when `mfa_required` is true."""
+
+    mfa_required = fields.Boolean(
+        required=True,
+        metadata={"description": "True: answer mfa_token at /auth/mfa/verify; tokens are null"},
+    )
+    access_token = fields.String(required=True, allow_none=True)
+    refresh_token = fields.String(required=True, allow_none=True)
+    token_type = fields.Function(
+        lambda result: "Bearer" if result.tokens else None, required=True, allow_none=True
+    )
+    expires_at = fields.AwareDateTime(
+        required=True, allow_none=True, metadata={"description": "Access token expiry"}
+    )
+    user = fields.Nested(UserSchema, required=True, allow_none=True)
+    mfa_token = fields.String(
+        required=True, allow_none=True, metadata={"description": "Single use, 5 minutes"}
+    )
+    mfa_expires_at = fields.AwareDateTime(required=True, allow_none=True)
 
 
 class LoginSchema(Schema):

@@ -44,6 +44,8 @@ class Security:
     client_limits: LoginLimits = LoginLimits(timedelta(days=30), timedelta(days=7))
     screen: PasswordScreen = field(default_factory=GuessabilityScreen)
     links: EmailLinks = EmailLinks()
+    staff_mfa_required: bool = True
+    mfa_issuer: str = "Appointments"  # shown in authenticator apps: nothing clinical
 
     def limits_for(self, role: Role) -> LoginLimits:
         """Staff who can read clinical data are logged off sooner than clients."""
@@ -76,6 +78,8 @@ class Security:
                 idle=timedelta(minutes=config["CLIENT_LOGIN_IDLE_MINUTES"]),
             ),
             screen=password_screen(config["PASSWORD_BREACH_API_URL"]),
+            staff_mfa_required=config["STAFF_MFA_REQUIRED"],
+            mfa_issuer=config["MFA_ISSUER"],
             links=EmailLinks(
                 app_url=config["PUBLIC_APP_URL"],
                 verify_ttl=timedelta(minutes=config["EMAIL_VERIFICATION_TTL_MINUTES"]),

@@ -34,6 +34,7 @@ class Principal:
 
     user: User
     session_id: uuid.UUID
+    mfa_verified: bool = False
 
     @property
     def role(self) -> Role:
@@ -41,11 +42,18 @@ class Principal:
         return self.user.role
 
 
-def start_session(*, session: Session, security: Security, user: User) -> TokenPair:
+def start_session(
+    *, session: Session, security: Security, user: User, mfa_verified: bool = False
+) -> TokenPair:
     """Open a login session for the user and issue its first token pair (no commit)."""
     now = utcnow()
     user.last_login_at = now
-    auth_session = AuthSession(user=user, created_at=now, last_refreshed_at=now)
+    auth_session = AuthSession(
+        user=user,
+        created_at=now,
+        last_refreshed_at=now,
+        mfa_verified_at=now if mfa_verified else None,
+    )
     session.add(auth_session)
     session.flush()
     return _issue_pair(session, security, auth_session, now)
@@ -140,18 +148,20 @@ def authenticate(*, session: Session, security: Security, access_token: str) -> 
     """Return the principal of a valid access token whose session and user are still live."""
     claims = security.access_tokens.verify(access_token)
     row = session.execute(
-        select(User, AuthSession.revoked_at, AuthSession.created_at)
+        select(User, AuthSession.revoked_at, AuthSession.created_at, AuthSession.mfa_verified_at)
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(User.id == claims.user_id, AuthSession.id == claims.session_id)
     ).one_or_none()
     if row is None:
         raise InvalidToken("The access token is invalid.")
-    user, revoked_at, started = row
+    user, revoked_at, started, mfa_verified_at = row
     if revoked_at is not None or not user.is_active:
         raise InvalidToken("The session has ended; please log in again.")
     if utcnow() - started >= security.limits_for(user.role).absolute:
         raise InvalidToken("You were logged off automatically; please log in again.")
-    return Principal(user=user, session_id=claims.session_id)
+    return Principal(
+        user=user, session_id=claims.session_id, mfa_verified=mfa_verified_at is not None
+    )
 
 
 def revoke_all_sessions(

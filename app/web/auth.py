@@ -10,7 +10,7 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from app.exceptions import PermissionDenied
-from app.identity.exceptions import InvalidToken
+from app.identity.exceptions import InvalidToken, MfaRequired
 from app.identity.models import Role
 from app.identity.security import SECURITY, Security
 from app.identity.service import Principal, authenticate
@@ -41,8 +41,19 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-def auth_required(blp: Blueprint, *roles: Role) -> Callable[[F], F]:
-    """Require a valid access token and, if roles are given, one of those roles."""
+STAFF = (Role.THERAPIST, Role.ADMIN)
+MFA_MESSAGE = (
+    "Set up two-factor authentication (POST /api/v1/auth/mfa/totp) or log in with your "
+    "authenticator code before reading client data."
+)
+
+
+def auth_required(blp: Blueprint, *roles: Role, mfa_optional: bool = False) -> Callable[[F], F]:
+    """Require a valid access token and, if roles are given, one of those roles.
+
+    Therapists and admins also need a login that proved a second factor, except on the few
+    endpoints marked `mfa_optional` (the ones that get them there).
+    """
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
@@ -52,11 +63,18 @@ def auth_required(blp: Blueprint, *roles: Role) -> Callable[[F], F]:
             )
             if roles and principal.role not in roles:
                 raise PermissionDenied("Your role may not use this endpoint.")
+            if (
+                not mfa_optional
+                and principal.role in STAFF
+                and not principal.mfa_verified
+                and security().staff_mfa_required
+            ):
+                raise MfaRequired(MFA_MESSAGE, errors={"mfa": ["required"]})
             g.principal = principal
             return view(*args, **kwargs)
 
         documented: F = blp.doc(security=BEARER_SECURITY)(wrapper)
-        codes = (401, 403) if roles else (401,)
+        codes = (401, 403)
         return documents_errors(blp, *codes)(documented)
 
     return decorator

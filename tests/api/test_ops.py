@@ -65,6 +65,7 @@ def test_logs_are_json_with_the_request_id(client):
 BODILESS_ACTIONS = (
     "/logout",
     "/verify-email/resend",
+    "/mfa/totp",
     "/confirm",
     "/arrived",
     "/complete",

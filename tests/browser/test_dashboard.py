@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -131,6 +133,16 @@ def test_the_dashboard_logs_in_draws_filters_and_downloads(live_dashboard, tmp_p
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", PASSWORD)
         page.click("#login button[type=submit]")
+        # First sign-in of an admin without a second factor: enrol an authenticator.
+        page.wait_for_selector("#mfa-secret:not(:empty)")
+        secret = page.text_content("#mfa-secret")
+        assert page.text_content("#mfa-uri").startswith("otpauth://totp/")
+        enrolment_code = pyotp.TOTP(secret).now()
+        page.fill("#second-factor input[name=code]", enrolment_code)
+        page.click("#second-factor button[type=submit]")
+        page.wait_for_selector("#recovery-codes li")
+        assert page.locator("#recovery-codes li").count() == 10
+        page.click("#recovery-done")
         page.wait_for_function(
             "() => { const c = Chart.getChart(document.getElementById('chart-attendance'));"
             " return c && c.data.datasets[0].data.some((v) => v > 0); }",
@@ -177,6 +189,22 @@ def test_the_dashboard_logs_in_draws_filters_and_downloads(live_dashboard, tmp_p
         page.screenshot(path=str(screenshot), full_page=True)
         print(f"dashboard screenshot: {screenshot}")
         assert not [url for url in failed if not url.startswith("blob:")]
+
+        # Signing in again asks for a code; the one just used is refused (a replay).
+        page.evaluate("() => sessionStorage.clear()")
+        page.goto(f"{base}/admin/")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login button[type=submit]")
+        page.wait_for_selector("#second-factor:not([hidden])")
+        assert page.is_hidden("#mfa-enrol")
+        page.fill("#second-factor input[name=code]", enrolment_code)
+        page.click("#second-factor button[type=submit]")
+        page.wait_for_selector("#mfa-error:not(:empty)")
+        next_step = pyotp.TOTP(secret).at(int(time.time()) + 30)
+        page.fill("#second-factor input[name=code]", next_step)
+        page.click("#second-factor button[type=submit]")
+        page.wait_for_selector("#dashboard-view:not([hidden])")
         assert all(
             url.startswith(base)
             for url in page.evaluate(

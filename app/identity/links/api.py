@@ -36,7 +36,7 @@ class VerifyEmail(MethodView):
 
 @blp.route("/verify-email/resend")
 class ResendVerification(MethodView):
-    @auth_required(blp)
+    @auth_required(blp, mfa_optional=True)
     @blp.response(202)
     @documents_errors(blp, 409, 429)
     def post(self) -> None:
@@ -48,7 +48,7 @@ class ResendVerification(MethodView):
 
 @blp.route("/email")
 class ChangeEmail(MethodView):
-    @auth_required(blp)
+    @auth_required(blp, mfa_optional=True)
     @blp.arguments(EmailChangeSchema)
     @blp.response(202)
     @documents_errors(blp, 401, 409, 429)

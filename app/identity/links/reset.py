@@ -15,6 +15,7 @@ from app.identity.links.tokens import issue_link, redeem, spend_all_links
 from app.identity.models import EmailToken, EmailTokenPurpose, User
 from app.identity.security import Security
 from app.identity.service import revoke_all_sessions
+from app.identity.throttling import clear_login_throttle
 from app.identity.tokens import digest
 
 
@@ -68,4 +69,5 @@ def _set_password(*, session: Session, token: str, password_hash: str) -> None:
         user.email_verified_at = utcnow()  # following the link proved the address
     revoke_all_sessions(session=session, user=user, reason="password_reset")
     spend_all_links(session=session, user=user)
+    clear_login_throttle(session=session, email=user.email)
     notices.notify_password_changed(session=session, user=user)

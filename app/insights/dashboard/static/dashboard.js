@@ -177,11 +177,58 @@ async function downloadCsv(name) {
   link.remove();
 }
 
+function keepToken(token) {
+  state.token = token;
+  if (token) sessionStorage.setItem("insights-token", token);
+  else sessionStorage.removeItem("insights-token");
+}
+
+function askForCode(intro, mode) {
+  state.mfaMode = mode;
+  $("#login").hidden = true;
+  $("#second-factor").hidden = false;
+  $("#mfa-intro").textContent = intro;
+  $("#second-factor input[name=code]").value = "";
+}
+
+async function enrol() {
+  const enrolment = await (await api("/auth/mfa/totp", { method: "POST" })).json();
+  $("#mfa-secret").textContent = enrolment.secret;
+  $("#mfa-uri").textContent = enrolment.otpauth_uri;
+  $("#mfa-enrol").hidden = false;
+  askForCode("Staff sign in with a second factor. Add this secret to your authenticator app, "
+    + "then enter the code it shows.", "enrol");
+}
+
+async function answerCode(code) {
+  const json = { "Content-Type": "application/json" };
+  if (state.mfaMode === "verify") {
+    const response = await api("/auth/mfa/verify", {
+      method: "POST", headers: json, body: JSON.stringify({ mfa_token: state.mfaToken, code }),
+    });
+    keepToken((await response.json()).access_token);
+    $("#second-factor").hidden = true;
+    return start();
+  }
+  const response = await api("/auth/mfa/totp/confirm", {
+    method: "POST", headers: json, body: JSON.stringify({ code }),
+  });
+  const { recovery_codes: codes } = await response.json();
+  $("#second-factor").hidden = true;
+  $("#recovery-codes").replaceChildren(...codes.map((text) => {
+    const item = document.createElement("li");
+    item.textContent = text;
+    return item;
+  }));
+  $("#recovery").hidden = false;
+}
+
 async function start() {
   const me = await (await api("/me")).json();
   if (!["admin", "therapist"].includes(me.user.role) || !me.user.clinic_id) {
     throw new Error("The dashboard is for clinic staff.");
   }
+  if (!me.user.mfa_enabled) return enrol();
   state.clinicId = me.user.clinic_id;
   $("#who").textContent = me.user.email;
   $("#login-view").hidden = true;
@@ -203,14 +250,31 @@ document.addEventListener("DOMContentLoaded", () => {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ email: form.get("email"), password: form.get("password") }),
       });
-      state.token = (await response.json()).access_token;
-      sessionStorage.setItem("insights-token", state.token);
+      const result = await response.json();
+      if (result.mfa_required) {
+        state.mfaToken = result.mfa_token;
+        return askForCode("Enter the code from your authenticator app (or a recovery code).",
+          "verify");
+      }
+      keepToken(result.access_token);
       await start();
     } catch (error) {
-      state.token = null;
-      sessionStorage.removeItem("insights-token");
+      keepToken(null);
       $("#login-error").textContent = error.message;
     }
+  });
+  $("#second-factor").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#mfa-error").textContent = "";
+    try {
+      await answerCode(new FormData(event.target).get("code").trim());
+    } catch (error) {
+      $("#mfa-error").textContent = error.message;
+    }
+  });
+  $("#recovery-done").addEventListener("click", () => {
+    $("#recovery").hidden = true;
+    start().catch((error) => { $("#login-error").textContent = error.message; });
   });
   $("#filters").addEventListener("submit", (event) => { event.preventDefault(); load(); });
   if (state.token) start().catch(() => { state.token = null; sessionStorage.removeItem("insights-token"); });

@@ -1,0 +1,1 @@
+"""Two-factor authentication: authenticator apps (TOTP), recovery codes, login challenges."""
