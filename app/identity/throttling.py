@@ -56,7 +56,9 @@ def check_throttle(*, session: Session, keys: ThrottleKeys) -> None:
     now = utcnow()
     blocked = session.scalars(
         select(LoginThrottle.blocked_until).where(
-            LoginThrottle.key.in_([keys.account, keys.pair]), LoginThrottle.blocked_until > now
+            LoginThrottle.key.in_([keys.account, keys.pair]),
+            LoginThrottle.blocked_until > now,
+            LoginThrottle.blocked_until > LoginThrottle.updated_at,  # a wait was imposed at all
         )
     ).all()
     if blocked:
