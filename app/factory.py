@@ -18,6 +18,7 @@ import matching.wiring
 import scheduling.api
 import scheduling.wiring
 from app.adapters import Adapters
+from app.auditlog.api import blueprints as audit_blueprints
 from app.cli import register_commands
 from app.config import load_config
 from app.directory.api import blueprints as directory_blueprints
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *matching.api.blueprints,
             *billing.api.blueprints,
             *insight_blueprints,
+            *audit_blueprints,
         ),
     )
     app.register_blueprint(ops)

@@ -10,6 +10,7 @@ from app.adapters import Adapters
 from app.directory.clients import ACCOUNT_ERASED
 from app.identity.tokens import derive_key
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from scheduling.appointments.audit import install_appointment_audit
 from scheduling.appointments.erasure import erase_client_plans
 from scheduling.appointments.events import APPOINTMENT_CHANGED
 from scheduling.calendars.fetching import FetchPolicy, fetch
@@ -27,6 +28,7 @@ CALENDAR_JOB_EVERY = timedelta(minutes=1)
 
 def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, Any]) -> None:
     """Install scheduling's adapters and handle its outbox topics."""
+    install_appointment_audit()
     messages = messages_from(config)
     adapters.install(VIDEO, video_from(config))
     adapters.install(MESSAGES, messages)

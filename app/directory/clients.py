@@ -86,6 +86,10 @@ def _create_client(
 @unit_of_work
 def own_client_profile(*, session: Session, principal: Principal) -> ClientProfile | None:
     """Return the caller's client profile (a PHI read, audit-logged)."""
+    return _read_client_profile(session, principal)
+
+
+def _read_client_profile(session: Session, principal: Principal) -> ClientProfile | None:
     profile = session.scalars(
         select(ClientProfile).where(ClientProfile.user_id == principal.user.id)
     ).one_or_none()
@@ -97,6 +101,7 @@ def own_client_profile(*, session: Session, principal: Principal) -> ClientProfi
         action="read",
         resource_type="client_profile",
         resource_id=profile.id,
+        subject_client_id=profile.id,
     )
     return profile
 
@@ -118,6 +123,7 @@ def update_client_profile(
         action="update",
         resource_type="client_profile",
         resource_id=profile.id,
+        subject_client_id=profile.id,
     )
     return profile
 
@@ -132,6 +138,14 @@ def delete_client_account(*, session: Session, principal: Principal) -> None:
     user: User = principal.user
     profile = session.scalars(select(ClientProfile).where(ClientProfile.user_id == user.id)).one()
     profile.display_name, profile.legal_name, profile.date_of_birth = "Deleted client", None, None
+    record_phi_access(
+        session=session,
+        actor_id=user.id,
+        action="delete",
+        resource_type="client_profile",
+        resource_id=profile.id,
+        subject_client_id=profile.id,
+    )
     drop_queued_mail(session=session, to=user.email)
     enqueue(
         session=session,
@@ -145,13 +159,23 @@ def delete_client_account(*, session: Session, principal: Principal) -> None:
     revoke_all_sessions(session=session, user=user, reason="account_deleted")
 
 
+@unit_of_work
 def own_account(*, session: Session, principal: Principal) -> dict[str, Any]:
-    """Return the caller's account with their client or therapist profile."""
+    """Return the caller's account with their client or therapist profile (audit-logged)."""
     user = principal.user
     overview: dict[str, Any] = {"user": user, "client_profile": None, "therapist_profile": None}
     if user.role is Role.CLIENT:
-        overview["client_profile"] = own_client_profile(session=session, principal=principal)
-    elif user.role is Role.THERAPIST:
+        overview["client_profile"] = _read_client_profile(session, principal)
+        return overview
+    record_phi_access(  # staff reading their own account: kept so the log has every /me read
+        session=session,
+        actor_id=user.id,
+        action="read",
+        resource_type="account",
+        resource_id=user.id,
+        clinic_id=user.clinic_id,
+    )
+    if user.role is Role.THERAPIST:
         overview["therapist_profile"] = session.scalars(
             select(TherapistProfile).where(TherapistProfile.user_id == user.id)
         ).one_or_none()

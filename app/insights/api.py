@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, request, stream_with_context
 from flask.views import MethodView
 
 from app.identity.models import Role
 from app.insights.schemas import ReportArgsSchema, ReportSchema
 from app.insights.service import read_report
-from app.reporting.tables import ReportTable
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
+from app.web.csv_responses import csv_response, wants_csv
 from app.web.extensions import db
 
 blp = ResourceBlueprint("clinic_reports", __name__, resource="clinics", url_prefix="/clinics")
@@ -31,38 +27,6 @@ CSV_CONTENT = {
         },
     }
 }
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """A CSV cell; text a spreadsheet would run as a formula is quoted with a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def _csv_lines(table: ReportTable) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    names = [column.name for column in table.columns]
-    lines: list[list[object]] = [list(names)]
-    lines += [[row.get(name) for name in names] for row in table.rows]
-    for values in lines:
-        writer.writerow([_cell(value) for value in values])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _wants_csv(args: dict[str, Any]) -> bool:
-    accepted = request.accept_mimetypes
-    return args["format"] == "csv" or (
-        accepted.best_match(["application/json", "text/csv"]) == "text/csv"
-    )
 
 
 @blp.route("/<uuid:clinic_id>/reports/<string:name>")
@@ -84,12 +48,12 @@ class ClinicReport(MethodView):
             granularity=args["granularity"],
             therapist_id=args["therapist_id"],
         )
-        if _wants_csv(args):
-            filename = f"{table.name}-{args['start']}-{args['end']}.csv"
-            return Response(
-                stream_with_context(_csv_lines(table)),
-                mimetype="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        if wants_csv(args):
+            names = [column.name for column in table.columns]
+            return csv_response(
+                f"{table.name}-{args['start']}-{args['end']}.csv",
+                names,
+                ([row.get(name) for name in names] for row in table.rows),
             )
         return {
             "name": table.name,

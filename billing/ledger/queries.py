@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.audit import record_list_read, record_phi_access
+from app.db.unit_of_work import unit_of_work
 from app.directory.models import Clinic
 from app.identity.models import Role
 from app.identity.service import Principal
@@ -48,6 +50,7 @@ def visible_entries(principal: Principal, *, session: Session) -> Select[LedgerE
     return query.where(LedgerEntry.client_id == own_client_id(principal, session=session))
 
 
+@unit_of_work
 def list_entries(
     *,
     session: Session,
@@ -70,12 +73,29 @@ def list_entries(
     items = session.scalars(
         query.order_by(LedgerEntry.at.desc(), LedgerEntry.id).limit(limit).offset(offset)
     ).all()
+    record_list_read(
+        session=session,
+        actor_id=principal.user.id,
+        resource_type="ledger",
+        subjects=((entry.client_id, entry.clinic_id) for entry in items),
+        scope_id=principal.user.id,
+        scope_clinic_id=principal.user.clinic_id,
+    )
     return EntryPage(list(items), total)
 
 
+@unit_of_work
 def client_balances(*, session: Session, principal: Principal) -> list[Balance]:
     """The caller's balance at every clinic they have dealt with, with open payments."""
     client_id = own_client_id(principal, session=session)
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action="read",
+        resource_type="balances",
+        resource_id=client_id or principal.user.id,
+        subject_client_id=client_id,
+    )
     sums = session.execute(
         select(LedgerEntry.clinic_id, LedgerEntry.currency, func.sum(LedgerEntry.amount))
         .where(LedgerEntry.client_id == client_id)

@@ -259,6 +259,15 @@ def list_superbills(
             bills.append(bill)
             for line in bill.lines:
                 _audit(principal, line.appointment_id, session=session)
+    if not bills:  # looking and finding nothing is still a look at the client's care
+        record_phi_access(
+            session=session,
+            actor_id=principal.user.id,
+            action="list",
+            resource_type="superbills",
+            resource_id=scope.client.id,
+            subject_client_id=scope.client.id,
+        )
     return bills
 
 

@@ -15,7 +15,7 @@ from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from billing.ledger.receipts import RECEIPT_SETTINGS
 from billing.payments import cards, checkout, queries, refunds, webhooks
-from billing.payments.access import session_payment_of, visible_payment
+from billing.payments.access import session_payment_of
 from billing.payments.provider import PAYMENT_PROVIDER
 from billing.payments.schemas import (
     AccountQuerySchema,
@@ -85,7 +85,9 @@ class PaymentById(MethodView):
     @documents_errors(payments_blp, 404)
     def get(self, payment_id: uuid.UUID) -> Any:
         """Show one payment."""
-        return visible_payment(current_principal(), payment_id, session=db.session)
+        return queries.read_payment(
+            session=db.session, principal=current_principal(), payment_id=payment_id
+        )
 
 
 @payments_blp.route("/<uuid:payment_id>/pay")

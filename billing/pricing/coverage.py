@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from app.audit import record_phi_access
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist
@@ -28,9 +29,11 @@ from scheduling.appointments.access import client_profile_of
 from scheduling.session_types.service import offered_session_type
 
 
+@unit_of_work
 def own_coverage(principal: Principal, *, session: Session) -> Coverage:
     """How the caller pays (self-pay until they say otherwise; not added to the session)."""
     client = client_profile_of(principal, session=session)
+    audit_coverage(session, principal, client.id, "read")
     found = coverage_of(client.id, session=session)
     return found or Coverage(client_id=client.id, method=PaymentMethodKind.SELF_PAY)
 
@@ -57,6 +60,7 @@ def set_coverage(
             "Self-pay coverage has no insurance plan.",
             errors={"insurance_plan": ["Must be null when the method is 'self_pay'."]},
         )
+    audit_coverage(session, principal, client.id, "update")
     coverage = coverage_of(client.id, session=session)
     if coverage is None:
         coverage = Coverage(client_id=client.id)
@@ -103,3 +107,17 @@ def quote(
     )
     collection = billing_policy(therapist.clinic_id, session=session).collection
     return Quote(price.amount, price.currency, price.display(), basis, collection)
+
+
+def audit_coverage(
+    session: Session, principal: Principal, client_id: uuid.UUID, action: str
+) -> None:
+    """Insurance is health information: its reads and changes are audited."""
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action=action,
+        resource_type="coverage",
+        resource_id=client_id,
+        subject_client_id=client_id,
+    )

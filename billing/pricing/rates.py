@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.clinics import managed_clinic
@@ -83,15 +84,36 @@ def _rate_price(therapist: TherapistProfile, rate: AgreedRate, *, session: Sessi
     return Price(rate.amount, currency, therapist_id=therapist.id, client_id=rate.client_id)
 
 
+@unit_of_work
 def agreed_rate(
     principal: Principal, therapist_id: uuid.UUID, client_id: uuid.UUID, *, session: Session
 ) -> Price:
-    """The rate the therapist agreed with the client (404 when none is set)."""
+    """The rate the therapist agreed with the client (404 when none is set; audit-logged)."""
     therapist = _rating_therapist(principal, therapist_id, session=session)
     rate = session.get(AgreedRate, (therapist.id, client_id))
     if rate is None:
         raise PriceNotFound("No rate is agreed with this client.")
+    _audit(session, principal, "read", therapist, client_id)
     return _rate_price(therapist, rate, session=session)
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    therapist: TherapistProfile,
+    client_id: uuid.UUID,
+) -> None:
+    """An agreed rate says that a person is the therapist's client: audited like care."""
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action=action,
+        resource_type="agreed_rate",
+        resource_id=therapist.id,
+        subject_client_id=client_id,
+        clinic_id=therapist.clinic_id,
+    )
 
 
 @unit_of_work
@@ -113,6 +135,7 @@ def set_agreed_rate(
         rate = AgreedRate(therapist_id=therapist.id, client_id=client_id)
         session.add(rate)
     rate.amount, rate.set_by_id, rate.set_at = amount, principal.user.id, utcnow()
+    _audit(session, principal, "update", therapist, client_id)
     return _rate_price(therapist, rate, session=session)
 
 
@@ -126,6 +149,7 @@ def remove_agreed_rate(
     if rate is None:
         raise PriceNotFound("No rate is agreed with this client.")
     session.delete(rate)
+    _audit(session, principal, "delete", therapist, client_id)
 
 
 # Insurance copays

@@ -77,6 +77,14 @@ def submit_intake(
     )
     session.add(intake)
     session.flush()
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action="create",
+        resource_type="intake",
+        resource_id=intake.id,
+        subject_client_id=client.id,
+    )
     if intake.high_risk:
         queue_crisis_alert(session=session, intake=intake)
     resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
@@ -114,6 +122,7 @@ def read_intake(
         action="read",
         resource_type="intake",
         resource_id=intake.id,
+        subject_client_id=intake.client_id,
     )
     text = cipher.decrypt(intake.free_text_encrypted) if intake.free_text_encrypted else None
     resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
@@ -41,12 +42,32 @@ def decline_match(
         )
     )
     if existing is not None:
+        _audit(session, principal, "decline_match", intake, None)
         return existing
     decline = MatchDecline(
         intake_id=intake.id, therapist_id=therapist_id, reason=reason, created_at=utcnow()
     )
     session.add(decline)
+    _audit(session, principal, "decline_match", intake, None)
     return decline
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    intake: Intake,
+    clinic_id: uuid.UUID | None,
+) -> None:
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action=action,
+        resource_type="intake",
+        resource_id=intake.id,
+        subject_client_id=intake.client_id,
+        clinic_id=clinic_id,
+    )
 
 
 def saw_client(intake_id: uuid.UUID, therapist_id: uuid.UUID, *, session: Session) -> bool:
@@ -100,4 +121,11 @@ def record_outcome(
     outcome.domain, outcome.booked = domain, booked
     outcome.sessions_attended, outcome.dropped_out = sessions_attended, dropped_out
     outcome.score_change, outcome.recorded_at = score_change, recorded_at or utcnow()
+    _audit(
+        session,
+        principal,
+        "record_outcome",
+        session.get_one(Intake, intake_id),
+        therapist.clinic_id,
+    )
     return outcome

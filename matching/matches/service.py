@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.ages import age_group_of
@@ -163,7 +164,13 @@ def find_matches(
         crisis=intake.high_risk,
     )
     answer = _match_list(intake, ranking, version, crisis, session=session)
-    record_exposures(session=session, intake_id=intake.id, matches=ranking.matches, version=version)
+    record_exposures(
+        session=session,
+        intake=intake,
+        matches=ranking.matches,
+        version=version,
+        reader_id=principal.user.id,
+    )
     return answer
 
 
@@ -225,9 +232,23 @@ def _match_list(
 
 @unit_of_work
 def record_exposures(
-    *, session: Session, intake_id: uuid.UUID, matches: list[Match], version: str
+    *,
+    session: Session,
+    intake: Intake,
+    matches: list[Match],
+    version: str,
+    reader_id: uuid.UUID | None = None,
 ) -> None:
-    """Keep what was shown and why, so outcomes can train the weights later."""
+    """Keep what was shown and why (outcomes train the weights later); audit the read."""
+    intake_id = intake.id
+    record_phi_access(
+        session=session,
+        actor_id=reader_id,
+        action="read",
+        resource_type="intake_matches",
+        resource_id=intake_id,
+        subject_client_id=intake.client_id,
+    )
     shown = set(
         session.scalars(
             select(MatchExposure.therapist_id).where(MatchExposure.intake_id == intake_id)

@@ -13,7 +13,6 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from scheduling.appointments import booking, confirmation, lifecycle, queries, series
-from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.appointments.payment_gate import PAYMENT_GATE
 from scheduling.appointments.schemas import (
@@ -80,7 +79,9 @@ class AppointmentById(MethodView):
     @documents_errors(blp, 404)
     def get(self, appointment_id: uuid.UUID) -> Any:
         """Show one of your appointments with its history."""
-        return visible_appointment(current_principal(), appointment_id, session=db.session)
+        return queries.read_appointment(
+            session=db.session, principal=current_principal(), appointment_id=appointment_id
+        )
 
 
 @blp.route("/<uuid:appointment_id>/confirm")

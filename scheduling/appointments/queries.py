@@ -1,4 +1,4 @@
-"""After booking: cancel (one or the rest of a series), and the therapist's session outcomes."""
+"""Reading appointments: the caller's list, one appointment, a therapist's schedule (audited)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import record_list_read
+from app.db.unit_of_work import unit_of_work
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
-from scheduling.appointments.access import visible_to
+from scheduling.appointments.access import visible_appointment, visible_to
+from scheduling.appointments.audit import audit_appointment_read
 from scheduling.appointments.models import Appointment, AppointmentStatus
 
 
+@unit_of_work
 def list_appointments(
     *,
     session: Session,
@@ -30,9 +34,35 @@ def list_appointments(
         query = query.where(Appointment.starts_at < end)
     if status is not None:
         query = query.where(Appointment.status == status)
-    return list(session.scalars(query.order_by(Appointment.starts_at).limit(500)))
+    found = list(session.scalars(query.order_by(Appointment.starts_at).limit(500)))
+    _audit_list(session, principal, found, scope_id=principal.user.id)
+    return found
 
 
+def _audit_list(
+    session: Session, principal: Principal, found: list[Appointment], *, scope_id: uuid.UUID
+) -> None:
+    record_list_read(
+        session=session,
+        actor_id=principal.user.id,
+        resource_type="appointments",
+        subjects=((a.client_id, a.clinic_id) for a in found),
+        scope_id=scope_id,
+        scope_clinic_id=principal.user.clinic_id,
+    )
+
+
+@unit_of_work
+def read_appointment(
+    *, session: Session, principal: Principal, appointment_id: uuid.UUID
+) -> Appointment:
+    """One appointment the caller may see, with its history (audit-logged)."""
+    appointment = visible_appointment(principal, appointment_id, session=session)
+    audit_appointment_read(session=session, actor_id=principal.user.id, appointment=appointment)
+    return appointment
+
+
+@unit_of_work
 def therapist_schedule(
     *,
     session: Session,
@@ -43,7 +73,7 @@ def therapist_schedule(
 ) -> list[Appointment]:
     """A therapist's appointments in a window (the therapist or their clinic's admin)."""
     managed_therapist(principal, therapist_id, session=session)
-    return list(
+    found = list(
         session.scalars(
             select(Appointment)
             .where(
@@ -54,3 +84,5 @@ def therapist_schedule(
             .order_by(Appointment.starts_at)
         )
     )
+    _audit_list(session, principal, found, scope_id=therapist_id)
+    return found

@@ -8,8 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import record_list_read
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.models import TherapistProfile
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
 from app.identity.tokens import digest, new_opaque_token
@@ -36,6 +38,7 @@ def rotate_feed_token(*, session: Session, principal: Principal, therapist_id: u
     return token
 
 
+@unit_of_work
 def feed_for_token(*, session: Session, token: str, settings: MessageSettings) -> bytes:
     """The feed of the therapist whose token this is: recent and upcoming appointments."""
     therapist_id = session.scalar(
@@ -43,15 +46,26 @@ def feed_for_token(*, session: Session, token: str, settings: MessageSettings) -
     )
     if therapist_id is None:
         raise AppointmentNotFound("No calendar feed at this address.")
+    therapist = session.get_one(TherapistProfile, therapist_id)
     now = utcnow()
-    appointments = session.scalars(
-        select(Appointment)
-        .where(
-            Appointment.therapist_id == therapist_id,
-            Appointment.ends_at > now - FEED_PAST,
-            Appointment.starts_at < now + FEED_AHEAD,
+    appointments = list(
+        session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.therapist_id == therapist_id,
+                Appointment.ends_at > now - FEED_PAST,
+                Appointment.starts_at < now + FEED_AHEAD,
+            )
+            .order_by(Appointment.starts_at)
         )
-        .order_by(Appointment.starts_at)
+    )
+    record_list_read(  # the feed is read by the therapist's calendar app, on their behalf
+        session=session,
+        actor_id=therapist.user_id,
+        resource_type="calendar_feed",
+        subjects=((a.client_id, a.clinic_id) for a in appointments),
+        scope_id=therapist.id,
+        scope_clinic_id=therapist.clinic_id,
     )
     events = [
         FeedEvent(

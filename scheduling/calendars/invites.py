@@ -6,21 +6,27 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from app.db.unit_of_work import unit_of_work
 from app.directory.models import Clinic
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment
+from scheduling.appointments.audit import audit_appointment_read
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.calendars.ics import Invite, invite_ics
 from scheduling.calendars.notifications import MessageSettings, join_page, organizer_name
 from scheduling.video.joining import participant_of
 
 
+@unit_of_work
 def own_invite(
     *, session: Session, principal: Principal, appointment_id: uuid.UUID, settings: MessageSettings
 ) -> bytes:
     """The caller's current invite: REQUEST while it stands, CANCEL once cancelled."""
     appointment = visible_appointment(principal, appointment_id, session=session)
     participant = participant_of(principal, appointment, session=session)
+    audit_appointment_read(
+        session=session, actor_id=principal.user.id, appointment=appointment, action="invite"
+    )
     clinic = session.get_one(Clinic, appointment.clinic_id)
     cancelled = appointment.status is AppointmentStatus.CANCELLED
     return invite_ics(

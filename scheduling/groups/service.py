@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import record_list_read, record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
@@ -123,9 +124,26 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
         seated_at=None if full else now,
     )
     session.add(enrollment)
+    _audit_member(
+        session, principal, group, client.id, "group.waitlist" if full else "group.enroll"
+    )
     if not full:
         appointment_changed(group, "booked", session=session, client_ids=[str(client.id)])
     return enrollment
+
+
+def _audit_member(
+    session: Session, principal: Principal, group: Appointment, client_id: uuid.UUID, action: str
+) -> None:
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action=action,
+        resource_type="group_session",
+        resource_id=group.id,
+        subject_client_id=client_id,
+        clinic_id=group.clinic_id,
+    )
 
 
 @unit_of_work
@@ -144,6 +162,7 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
     )
     if mine is None:
         raise AppointmentNotFound("You are not enrolled in this group session.")
+    _audit_member(session, principal, group, client.id, "group.leave")
     if give_up_place(group, mine, session=session, now=now):
         appointment_changed(group, "cancelled", session=session, client_ids=[str(client.id)])
     return mine
@@ -183,6 +202,7 @@ def group_roster(group: Appointment) -> dict[str, list[GroupEnrollment]]:
     }
 
 
+@unit_of_work
 def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID) -> dict[str, Any]:
     """A group session with counts; the host and clinic also get the roster, clients their seat.
 
@@ -210,10 +230,19 @@ def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID
     }
     if may_manage(principal, therapist):
         details["roster"] = roster
+        record_list_read(  # the host or the clinic sees who is in the group
+            session=session,
+            actor_id=principal.user.id,
+            resource_type="group_roster",
+            subjects=((e.client_id, group.clinic_id) for e in group.enrollments),
+            scope_id=group.id,
+            scope_clinic_id=group.clinic_id,
+        )
     else:
         client = client_profile_of(principal, session=session)
         details["roster"] = {
             status: [e for e in entries if e.client_id == client.id]
             for status, entries in roster.items()
         }
+        _audit_member(session, principal, group, client.id, "read")
     return details

@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
 from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment
+from scheduling.appointments.audit import audit_appointment_read
 from scheduling.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -90,6 +92,7 @@ def _shown(display_name: str) -> str:
     return one_line(display_name) or ANONYMOUS
 
 
+@unit_of_work
 def join_link(
     *, session: Session, principal: Principal, appointment_id: uuid.UUID, provider: VideoProvider
 ) -> JoinLink:
@@ -98,6 +101,9 @@ def join_link(
     appointment is cancelled or the member leaves: joining again asks for a new link."""
     appointment = visible_appointment(principal, appointment_id, session=session)
     participant = participant_of(principal, appointment, session=session)
+    audit_appointment_read(
+        session=session, actor_id=principal.user.id, appointment=appointment, action="join"
+    )
     if appointment.status not in JOINABLE:
         raise InvalidTransition(f"A {appointment.status.value} appointment cannot be joined.")
     opens_at, closes_at = join_window(appointment.starts_at, appointment.ends_at)

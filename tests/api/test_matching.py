@@ -107,9 +107,13 @@ def test_intake_is_scored_and_its_free_text_encrypted(client, session, headers):
     assert b"Panic" not in stored.free_text_encrypted
     again = client.get(f"/api/v1/intakes/{body['id']}", headers=headers).get_json()
     assert again["free_text"] == intake_body()["free_text"]
-    assert session.scalars(
-        select(AuditEvent.action).where(AuditEvent.resource_id == stored.id)
-    ).all() == ["read"]
+    audited = session.scalars(
+        select(AuditEvent).where(AuditEvent.resource_id == stored.id).order_by(AuditEvent.at)
+    ).all()
+    assert [(e.action, e.resource_type, e.subject_client_id) for e in audited] == [
+        ("create", "intake", stored.client_id),
+        ("read", "intake", stored.client_id),
+    ]
 
 
 @pytest.mark.parametrize(

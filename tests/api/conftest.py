@@ -1,0 +1,45 @@
+"""Suite-wide accounting of health-information access: every such call leaves an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Response, request_finished
+from flask import request as current_request
+from sqlalchemy import func, select
+
+from app.audit import AuditEvent
+from app.logs import current_request_id
+from tests.phi_endpoints import HEALTH_INFORMATION, OTHER, PUBLIC_DIRECTORY
+
+CLASSIFIED = HEALTH_INFORMATION | PUBLIC_DIRECTORY | OTHER
+
+
+@pytest.fixture(autouse=True)
+def audit_accounting(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test using the shared app: health reads audited, directory reads not."""
+    if "app" not in request.fixturenames and "client" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    session = request.getfixturevalue("session")
+    calls: list[tuple[str, str | None, int]] = []
+
+    def remember(sender: object, response: Response, **extra: object) -> None:
+        endpoint = current_request.endpoint
+        if endpoint and current_request.path.startswith("/api/"):
+            calls.append((endpoint, current_request_id(), response.status_code))
+
+    with request_finished.connected_to(remember, app):
+        yield
+    unclassified = sorted({endpoint for endpoint, _, _ in calls} - CLASSIFIED)
+    assert not unclassified, f"classify these endpoints in tests/phi_endpoints.py: {unclassified}"
+    for endpoint, request_id, status in calls:
+        if request_id is None or status >= 300:
+            continue
+        rows = session.scalar(select(func.count()).where(AuditEvent.request_id == request_id))
+        if endpoint in HEALTH_INFORMATION:
+            assert rows, f"{endpoint} answered {status} without an audit row"
+        elif endpoint in PUBLIC_DIRECTORY:
+            assert rows == 0, f"{endpoint} is a public read but wrote {rows} audit rows"
