@@ -64,6 +64,7 @@ def _record_read(
         action=f"report.read:{name}",
         resource_type="clinic_report",
         resource_id=clinic_id,
+        clinic_id=clinic_id,
     )
 
 

@@ -106,6 +106,8 @@ def record_coding(
         action="update",
         resource_type=RESOURCE,
         resource_id=appointment.id,
+        subject_client_id=appointment.client_id,
+        clinic_id=appointment.clinic_id,
     )
     return _view(coding, cipher)
 
@@ -125,5 +127,7 @@ def read_coding(
         action="read",
         resource_type=RESOURCE,
         resource_id=appointment.id,
+        subject_client_id=appointment.client_id,
+        clinic_id=appointment.clinic_id,
     )
     return _view(coding, cipher)

@@ -260,4 +260,6 @@ def audit_estimate(
         action=action,
         resource_type=RESOURCE,
         resource_id=estimate.id,
+        subject_client_id=estimate.client_id,
+        clinic_id=estimate.clinic_id,
     )

@@ -36,6 +36,7 @@ def set_billing_identity(
         action="update",
         resource_type=RESOURCE,
         resource_id=client.id,
+        subject_client_id=client.id,
     )
     return client
 
@@ -50,5 +51,6 @@ def read_billing_identity(*, session: Session, principal: Principal) -> ClientPr
         action="read",
         resource_type=RESOURCE,
         resource_id=client.id,
+        subject_client_id=client.id,
     )
     return client

@@ -182,13 +182,17 @@ def _superbill(
     return Superbill(patient_of(client), provider, lines, currency, utcnow())
 
 
-def _audit(principal: Principal, appointment_id: uuid.UUID, *, session: Session) -> None:
+def _audit(
+    principal: Principal, appointment_id: uuid.UUID, client_id: uuid.UUID, *, session: Session
+) -> None:
     record_phi_access(
         session=session,
         actor_id=principal.user.id,
         action="read",
         resource_type=RESOURCE,
         resource_id=appointment_id,
+        subject_client_id=client_id,
+        clinic_id=session.get_one(Appointment, appointment_id).clinic_id,
     )
 
 
@@ -204,7 +208,7 @@ def _one(
     bill = _superbill([appointment], client, session=session, cipher=cipher)
     if bill is None:
         raise NotBillable("The session was too short for a psychotherapy code (under 16 minutes).")
-    _audit(principal, appointment.id, session=session)
+    _audit(principal, appointment.id, client.id, session=session)
     return bill
 
 
@@ -258,7 +262,7 @@ def list_superbills(
         if bill is not None:
             bills.append(bill)
             for line in bill.lines:
-                _audit(principal, line.appointment_id, session=session)
+                _audit(principal, line.appointment_id, scope.client.id, session=session)
     if not bills:  # looking and finding nothing is still a look at the client's care
         record_phi_access(
             session=session,

@@ -131,7 +131,12 @@ def test_the_clinic_log_filters_pages_with_true_totals_and_audits_itself(client,
         .where(AuditEvent.subject_client_id == first.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
-    assert body["total"] == len(expected) == 2  # the booking and the therapist's list
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_client_id == first.id)
+    ).all()
+    # the booking, the good-faith estimate it issued (self-pay), the therapist's list
+    assert sorted(actions) == ["appointment.created", "create", "list"]
+    assert body["total"] == len(expected) == 3
     assert [row["id"] for row in body["items"]] == [str(expected[0])]
     second_page = audit(client, practice, client_id=str(first.id), page_size=1, page=2)
     assert [row["id"] for row in second_page.get_json()["items"]] == [str(expected[1])]
@@ -142,7 +147,7 @@ def test_the_clinic_log_filters_pages_with_true_totals_and_audits_itself(client,
     looked = session.scalars(
         select(AuditEvent).where(AuditEvent.resource_type == "audit_log")
     ).all()
-    assert [(e.actor_user_id, e.action) for e in looked] == [(practice.admin.id, "read")] * 4
+    assert [(e.actor_user_id, e.action) for e in looked] == [(practice.admin.id, "read")] * 3
 
 
 def test_the_csv_holds_every_row_beyond_a_page_and_defuses_formulas(client, session, practice):
