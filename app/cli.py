@@ -12,10 +12,13 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.db.base import Base
+from app.encryption import FIELD_CIPHER
 from app.identity.security import SECURITY
+from app.keys.rotation import rotate_all, values_to_visit
 from app.outbox.handlers import OUTBOX_HANDLERS
 from app.outbox.worker import Worker, WorkerSettings
-from app.web.extensions import adapter, db
+from app.web.extensions import Database, adapter, db
 
 
 def register_commands(app: Flask) -> None:
@@ -26,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(matching_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(billing_group)
+    app.cli.add_command(keys_group)
 
 
 @click.command("db-upgrade")
@@ -157,3 +161,29 @@ def worker_command(once: bool) -> None:
         return
     click.echo("worker running; Ctrl-C to stop")
     worker.run_forever(poll=current_app.config["WORKER_POLL_SECONDS"])
+
+
+@click.group("keys", cls=AppGroup)
+def keys_group() -> None:
+    """Field-encryption keys."""
+
+
+@keys_group.command("rotate-field-encryption")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+def rotate_field_encryption(batch_size: int) -> None:
+    """Re-encrypt stored free text, diagnoses and secrets under the newest key (resumable)."""
+    engine = Database.state().engine
+    cipher = adapter(FIELD_CIPHER)
+    with click.progressbar(length=values_to_visit(engine, Base.metadata), label="rotating") as bar:
+        reports = rotate_all(
+            engine, Base.metadata, cipher, batch_size=batch_size, advance=bar.update
+        )
+    for name, report in reports.items():
+        click.echo(
+            f"{name}: {report.rotated} re-encrypted, {report.current} already current, "
+            f"{len(report.unreadable)} unreadable"
+        )
+        for key in report.unreadable:
+            click.echo(f"  unreadable with every configured key: {name} {key}", err=True)
+    if any(report.unreadable for report in reports.values()):
+        raise SystemExit(1)

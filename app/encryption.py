@@ -16,6 +16,7 @@ class FieldCipher:
     def __init__(self, keys: list[str]) -> None:
         if not keys:
             raise ValueError("at least one encryption key is required")
+        self._newest = Fernet(keys[0].encode())
         self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
 
     @classmethod
@@ -32,6 +33,21 @@ class FieldCipher:
         """Decrypt a value written by encrypt (with any configured key)."""
         try:
             return self._fernet.decrypt(token).decode()
+        except InvalidToken as exc:
+            raise ValueError("the value cannot be decrypted with the configured keys") from exc
+
+    def is_current(self, token: bytes) -> bool:
+        """True when the value is already encrypted with the newest key."""
+        try:
+            self._newest.decrypt(token)
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate(self, token: bytes) -> bytes:
+        """The same value re-encrypted with the newest key (its timestamp kept)."""
+        try:
+            return self._fernet.rotate(token)
         except InvalidToken as exc:
             raise ValueError("the value cannot be decrypted with the configured keys") from exc
 

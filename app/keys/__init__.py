@@ -1,0 +1,1 @@
+"""Field-encryption key management: re-encrypting stored values under the newest key."""
