@@ -34,6 +34,9 @@ from app.logs import configure_logging
 from app.mail import delivery as mail_delivery
 from app.mail.mailers import Mailer
 from app.outbox.handlers import OUTBOX_HANDLERS, OutboxHandlers
+from app.privacy_rights.api import blueprints as privacy_blueprints
+from app.privacy_rights.export import EXPORTS, ExportRegistry
+from app.privacy_rights.platform import register_platform_exports
 from app.web.api import init_api
 from app.web.errors import register_error_handlers
 from app.web.extensions import db, init_rate_limits, install_adapters
@@ -65,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *billing.api.blueprints,
             *insight_blueprints,
             *audit_blueprints,
+            *privacy_blueprints,
         ),
     )
     app.register_blueprint(ops)
@@ -86,6 +90,9 @@ def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
         FIELD_CIPHER, FieldCipher(keys) if keys else FieldCipher.derived_from(config["SECRET_KEY"])
     )
     adapters.install(OUTBOX_HANDLERS, handlers)
+    exports = ExportRegistry()
+    register_platform_exports(exports)
+    adapters.install(EXPORTS, exports)
     mail_delivery.register(handlers, config, mailer=mailer)
     scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
     matching.wiring.register(adapters=adapters, handlers=handlers, config=config)

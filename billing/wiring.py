@@ -7,6 +7,7 @@ from typing import Any
 
 from app.adapters import Adapters
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
 from billing.ledger.receipts import RECEIPT_SETTINGS, ReceiptSettings
 from billing.payments import topics
 from billing.payments.charging import PaymentWork
@@ -21,6 +22,17 @@ from billing.payments.webhooks import ProviderEventHandler
 from scheduling.appointments.events import APPOINTMENT_STATUS_CHANGED
 from scheduling.appointments.payment_gate import PAYMENT_GATE
 
+BILLING_EXPORTS = (
+    TableExport("billing_customers", by_client()),
+    TableExport("coverages", by_client()),
+    TableExport("agreed_rates", by_client()),
+    TableExport("payments", by_client()),
+    TableExport("refunds", of_clients_rows("payment_id", "payments")),
+    TableExport("ledger_entries", by_client()),
+    TableExport("good_faith_estimates", by_client()),
+    TableExport("session_codings", of_clients_rows("appointment_id", "appointments")),
+)
+
 
 def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, Any]) -> None:
     """Install billing's adapters and handle its outbox topics."""
@@ -29,6 +41,7 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
     adapters.install(PAYMENT_PROVIDER, provider)
     adapters.install(RECEIPT_SETTINGS, settings)
     adapters.install(PAYMENT_GATE, BillingGate())
+    adapters.get(EXPORTS).add(*BILLING_EXPORTS)
     work = PaymentWork(provider, settings)
     handlers.register(APPOINTMENT_STATUS_CHANGED, on_appointment_status)
     handlers.register(topics.CHARGE, work.charge)

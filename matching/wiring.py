@@ -6,6 +6,7 @@ from typing import Any
 
 from app.adapters import Adapters
 from app.outbox.handlers import OutboxHandlers
+from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
 from matching.intake.alerts import CRISIS_INTAKE, CrisisAlertNotifier
 from matching.intake.crisis import CRISIS_DIRECTORY, CrisisDirectory
 
@@ -14,3 +15,9 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
     """Install the crisis directory and handle crisis alerts."""
     adapters.install(CRISIS_DIRECTORY, CrisisDirectory.from_file(config["CRISIS_RESOURCES_FILE"]))
     handlers.register(CRISIS_INTAKE, CrisisAlertNotifier(config["PUBLIC_APP_URL"]))
+    adapters.get(EXPORTS).add(
+        TableExport("intakes", by_client()),
+        TableExport("match_exposures", of_clients_rows("intake_id", "intakes")),
+        TableExport("match_declines", of_clients_rows("intake_id", "intakes")),
+        TableExport("match_outcomes", of_clients_rows("intake_id", "intakes")),
+    )

@@ -10,6 +10,7 @@ from app.adapters import Adapters
 from app.directory.clients import ACCOUNT_ERASED
 from app.identity.tokens import derive_key
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
 from scheduling.appointments.audit import install_appointment_audit
 from scheduling.appointments.erasure import erase_client_plans
 from scheduling.appointments.events import APPOINTMENT_CHANGED
@@ -29,6 +30,12 @@ CALENDAR_JOB_EVERY = timedelta(minutes=1)
 def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, Any]) -> None:
     """Install scheduling's adapters and handle its outbox topics."""
     install_appointment_audit()
+    adapters.get(EXPORTS).add(
+        TableExport("appointments", by_client()),
+        TableExport("appointment_series", by_client()),
+        TableExport("group_enrollments", by_client()),
+        TableExport("appointment_events", of_clients_rows("appointment_id", "appointments")),
+    )
     messages = messages_from(config)
     adapters.install(VIDEO, video_from(config))
     adapters.install(MESSAGES, messages)

@@ -54,6 +54,7 @@ HEALTH_INFORMATION = frozenset(
         "clinic_reports.ClinicReport",
         "clinic_audit.ClinicAudit",
         "access_log.AccessLog",
+        "data_export.Export",
     }
 )
 

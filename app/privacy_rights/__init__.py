@@ -1,0 +1,1 @@
+"""Privacy rights: a person's copy of everything held about them."""
