@@ -21,6 +21,7 @@ from app.adapters import Adapters
 from app.auditlog.api import blueprints as audit_blueprints
 from app.cli import register_commands
 from app.config import load_config
+from app.consent.api import blueprints as consent_blueprints
 from app.directory.api import blueprints as directory_blueprints
 from app.encryption import FIELD_CIPHER, FieldCipher
 from app.identity.api import blp as identity_blp
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *insight_blueprints,
             *audit_blueprints,
             *privacy_blueprints,
+            *consent_blueprints,
         ),
     )
     app.register_blueprint(ops)

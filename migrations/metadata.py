@@ -2,6 +2,7 @@
 
 # ruff: noqa: F401 (each import registers its tables on Base.metadata)
 from app.audit import AuditEvent
+from app.consent.models import ConsentAcceptance, ConsentDocument
 from app.db.base import Base
 from app.directory.models import (
     ClientProfile,

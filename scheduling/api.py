@@ -9,6 +9,7 @@ from scheduling.availability.api import blp as therapist_availability
 from scheduling.calendars.api import appointments_blp as appointment_invites
 from scheduling.calendars.api import feed_blp as calendar_feeds
 from scheduling.calendars.api import therapist_blp as therapist_calendars
+from scheduling.clients.api import blp as client_consents
 from scheduling.groups.api import blp as group_sessions
 from scheduling.session_types.api import blp as therapist_session_types
 from scheduling.session_types.api import clinic_blp as clinic_session_types
@@ -28,4 +29,5 @@ blueprints = (
     appointment_series,
     group_sessions,
     calendar_feeds,
+    client_consents,
 )

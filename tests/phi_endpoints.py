@@ -55,6 +55,8 @@ HEALTH_INFORMATION = frozenset(
         "clinic_audit.ClinicAudit",
         "access_log.AccessLog",
         "data_export.Export",
+        "client_consents.ClientConsents",
+        "my_consents.MyConsents",
     }
 )
 
@@ -68,6 +70,8 @@ PUBLIC_DIRECTORY = frozenset(
         "clinics.Clinics",
         "clinics.ClinicById",
         "vocabularies.Vocabularies",
+        "clinic_consents.ClinicDocuments",
+        "consent_documents.Document",
     }
 )
 

@@ -38,6 +38,7 @@ RESOURCES = {
     "superbills": "Superbills for out-of-network reimbursement",
     "good-faith-estimates": "Good-faith estimates of expected charges for self-pay clients",
     "webhooks": "Events from Stripe (signed)",
+    "consent": "Clinics' consent documents (versioned), clients' acceptances, a client's status",
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.consent.service import require_consent
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
@@ -147,6 +148,7 @@ def book(
         now=now,
         located_in=located_in,
     )
+    require_consent(client.id, therapist.clinic_id, session=session)
     policy = clinic_policy(therapist.clinic_id, session=session)
     if hold:
         active_holds = session.scalar(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.consent.service import require_consent
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
 from app.directory.therapists import get_therapist
@@ -69,6 +70,7 @@ def book_series(
     now = utcnow()
     client = booking_client_of(principal, session=session, lock=True)
     therapist = get_therapist(therapist_id, session=session)
+    require_consent(client.id, therapist.clinic_id, session=session)
     session_type = offered_session_type(therapist, session_type_id, session=session)
     zone = availabilities(
         [therapist], session=session, start=first_start.date(), end=first_start.date()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record_list_read, record_phi_access
 from app.clock import utcnow
+from app.consent.service import require_consent
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, managed_therapist, may_manage
@@ -106,6 +107,7 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
     now = utcnow()
     client = booking_client_of(principal, session=session)
     group = _open_group(session, group_id, now=now)
+    require_consent(client.id, group.clinic_id, session=session)
     if any(
         e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
         for e in group.enrollments

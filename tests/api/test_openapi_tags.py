@@ -25,6 +25,7 @@ EXPECTED_TAGS = {
     "superbills",
     "good-faith-estimates",
     "webhooks",
+    "consent",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -1,0 +1,1 @@
+"""Consent: clinics publish versioned documents; clients accept the current ones before booking."""

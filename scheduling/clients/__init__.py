@@ -1,0 +1,1 @@
+"""What a therapist or clinic may know about their clients beyond appointments."""
