@@ -111,6 +111,9 @@ def _matching() -> dict[str, Any]:
         ],
         "CRISIS_RESOURCES_FILE": os.environ.get("CRISIS_RESOURCES_FILE"),
         "MATCH_WINDOW_DAYS": _env_int("MATCH_WINDOW_DAYS", 14),
+        # An unacknowledged crisis alert goes to every admin of the clinic again after this long
+        # (and again, up to three times).
+        "CRISIS_ALERT_ESCALATION_MINUTES": _env_int("CRISIS_ALERT_ESCALATION_MINUTES", 30),
     }
 
 

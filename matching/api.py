@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from matching.crisis_alerts.api import blueprints as crisis_alert_blueprints
 from matching.intake import service as intakes
 from matching.intake.crisis import CRISIS_DIRECTORY
 from matching.intake.schemas import IntakeSchema, IntakeViewSchema
@@ -100,4 +101,4 @@ class Outcomes(MethodView):
         )
 
 
-blueprints = (blp,)
+blueprints = (blp, *crisis_alert_blueprints)

@@ -17,6 +17,7 @@ from billing.ledger.models import LedgerEntry
 from billing.paperwork.models import GoodFaithEstimate, SessionCoding
 from billing.payments.models import BillingCustomer, Payment, ProviderEvent, Refund
 from billing.pricing.models import AgreedRate, BillingPolicy, Coverage, InsuranceCopay, SessionFee
+from matching.crisis_alerts.models import CrisisAlert
 from matching.intake.models import Intake
 from matching.matches.models import MatchDecline, MatchExposure, MatchOutcome
 from matching.training.models import RankerModel

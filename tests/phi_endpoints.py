@@ -57,6 +57,8 @@ HEALTH_INFORMATION = frozenset(
         "data_export.Export",
         "client_consents.ClientConsents",
         "my_consents.MyConsents",
+        "clinic_crisis_alerts.ClinicAlerts",
+        "crisis_alerts.Acknowledge",
     }
 )
 

@@ -67,7 +67,7 @@ def statuses(
             ConsentAcceptance.document_id.in_([d.id for d in documents]),
         )
     )
-    accepted = {document_id: at for document_id, at in rows}
+    accepted = dict(rows.tuples().all())  # plain pairs: a Result itself is not a mapping
     return [DocumentStatus(d, accepted.get(d.id)) for d in documents]
 
 

@@ -39,6 +39,7 @@ RESOURCES = {
     "good-faith-estimates": "Good-faith estimates of expected charges for self-pay clients",
     "webhooks": "Events from Stripe (signed)",
     "consent": "Clinics' consent documents (versioned), clients' acceptances, a client's status",
+    "crisis-alerts": "Urgent follow-ups of high-risk intakes: a clinic's alerts, acknowledgement",
 }
 
 

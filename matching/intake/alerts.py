@@ -16,6 +16,7 @@ from app.identity.models import Role, User
 from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage
 from app.outbox.queue import enqueue
+from matching.crisis_alerts.service import raise_alerts
 from matching.intake.models import Intake
 
 CRISIS_INTAKE = "alert.crisis_intake"
@@ -32,6 +33,7 @@ def queue_crisis_alert(*, session: Session, intake: Intake) -> None:
             .where(TherapistLicense.jurisdiction == intake.jurisdiction)
         )
     )
+    raise_alerts(session=session, intake=intake, clinic_ids=clinic_ids)
     enqueue(
         session=session,
         topic=CRISIS_INTAKE,

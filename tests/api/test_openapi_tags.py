@@ -26,6 +26,7 @@ EXPECTED_TAGS = {
     "good-faith-estimates",
     "webhooks",
     "consent",
+    "crisis-alerts",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -35,7 +35,12 @@ APP_TOPICS = {
     "billing.refund",
     "billing.provider_event",
 }
-APP_JOBS = {"external-calendars", "billing-lapsed-holds", "billing-unmarked-sessions"}
+APP_JOBS = {
+    "external-calendars",
+    "billing-lapsed-holds",
+    "billing-unmarked-sessions",
+    "crisis-escalation",
+}
 PING = "test.ping"
 UNKNOWN = "nobody.listens"
 
