@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.reporting.tables import ReportQuery, ReportTable
 from billing.ledger.reports import revenue
 from matching.reports.access import access_times
+from matching.reports.crisis_response import crisis_response
 from matching.reports.funnel import funnel
 from scheduling.reports.attendance import attendance
 from scheduling.reports.groups import group_fill
@@ -25,6 +26,7 @@ REPORTS: dict[str, Report] = {
     "openings": first_openings,
     "funnel": funnel,
     "groups": group_fill,
+    "crisis_response": crisis_response,
 }
 
 

@@ -172,3 +172,41 @@ def test_a_clinic_without_admins_fails_alone(app, client, session, security, cli
     assert orphan  # the lonely clinic's alert stays open and unescalated, logged
     session.expire_all()
     assert [session.get_one(CrisisAlert, a.id).escalations for a in orphan] == [0] * len(orphan)
+
+
+def test_the_time_to_acknowledgement_is_reported_per_period(
+    client, session, security, clinic_people
+):
+    for _ in range(5):
+        person = make_client(session, security)
+        submit(client, auth_headers(client, person.user), RISKY)
+    raised = utcnow() - timedelta(days=2)
+    rows = session.scalars(select(CrisisAlert).order_by(CrisisAlert.id)).all()
+    for alert, minutes in zip(rows, (10, 20, 60, None, None), strict=True):
+        alert.raised_at = raised
+        if minutes is not None:
+            alert.acknowledged_at = raised + timedelta(minutes=minutes)
+    rows[3].escalations = 2
+    session.commit()
+    today = utcnow().date()
+    report = client.get(
+        f"/api/v1/clinics/{clinic_people['clinic'].id}/reports/crisis_response",
+        headers=clinic_people["admin"],
+        query_string={
+            "from": (today - timedelta(days=6)).isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(),
+            "granularity": "week",
+        },
+    ).get_json()
+    busy = [row for row in report["rows"] if row["raised"]]
+    assert busy == [
+        {
+            "period": busy[0]["period"],
+            "raised": 5,
+            "acknowledged": 3,
+            "open": 2,
+            "escalated": 1,
+            "minutes_to_acknowledge_median": 20.0,
+            "minutes_to_acknowledge_p90": 52.0,  # 20 + (60 - 20) * 0.8
+        }
+    ]

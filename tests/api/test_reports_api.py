@@ -17,7 +17,16 @@ from tests.report_helpers import shown_intake
 from tests.scheduling_factories import make_session_type, open_hours, past_appointment
 
 WINDOW = {"from": "2026-03-02", "to": "2026-03-16"}
-NAMES = ("utilization", "attendance", "revenue", "access", "openings", "funnel", "groups")
+NAMES = (
+    "utilization",
+    "attendance",
+    "revenue",
+    "access",
+    "openings",
+    "funnel",
+    "groups",
+    "crisis_response",
+)
 
 
 @pytest.fixture
