@@ -36,6 +36,7 @@ from app.mail import delivery as mail_delivery
 from app.mail.mailers import Mailer
 from app.outbox.handlers import OUTBOX_HANDLERS, OutboxHandlers
 from app.privacy_rights.api import blueprints as privacy_blueprints
+from app.privacy_rights.erasure import ERASERS, ErasureRegistry, erase_platform_data
 from app.privacy_rights.export import EXPORTS, ExportRegistry
 from app.privacy_rights.platform import register_platform_exports
 from app.web.api import init_api
@@ -95,6 +96,9 @@ def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
     exports = ExportRegistry()
     register_platform_exports(exports)
     adapters.install(EXPORTS, exports)
+    erasers = ErasureRegistry()
+    erasers.add(erase_platform_data)
+    adapters.install(ERASERS, erasers)
     mail_delivery.register(handlers, config, mailer=mailer)
     scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
     matching.wiring.register(adapters=adapters, handlers=handlers, config=config)

@@ -67,7 +67,7 @@ def statuses(
             ConsentAcceptance.document_id.in_([d.id for d in documents]),
         )
     )
-    accepted = dict(rows.tuples().all())  # plain pairs: a Result itself is not a mapping
+    accepted = {document_id: at for document_id, at in rows.all()}  # noqa: C416 (Rows, not pairs)
     return [DocumentStatus(d, accepted.get(d.id)) for d in documents]
 
 

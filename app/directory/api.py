@@ -27,11 +27,12 @@ from app.directory.schemas import (
 )
 from app.directory.search import Page, TherapistFilters, search_therapists
 from app.identity.models import Role
+from app.privacy_rights.erasure import ERASERS
 from app.vocabularies import VOCABULARIES
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal, security
-from app.web.extensions import db
+from app.web.extensions import adapter, db
 
 vocabularies_blp = ResourceBlueprint(
     "vocabularies", __name__, resource="vocabularies", url_prefix="/vocabularies"
@@ -184,4 +185,6 @@ class Me(MethodView):
     @me_blp.response(204)
     def delete(self) -> None:
         """Delete your client account and its personal data."""
-        clients.delete_client_account(session=db.session, principal=current_principal())
+        clients.delete_client_account(
+            session=db.session, principal=current_principal(), erasers=adapter(ERASERS)
+        )

@@ -20,6 +20,8 @@ from app.identity.security import Security
 from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
 from app.mail.delivery import drop_queued_mail
 from app.outbox.queue import enqueue
+from app.privacy_rights.erasure import ErasureRegistry
+from app.privacy_rights.export import Subject
 
 MINIMUM_AGE = 18
 ACCOUNT_ERASED = "account.erased"  # payload: client_id, user_id
@@ -129,7 +131,9 @@ def update_client_profile(
 
 
 @unit_of_work
-def delete_client_account(*, session: Session, principal: Principal) -> None:
+def delete_client_account(
+    *, session: Session, principal: Principal, erasers: ErasureRegistry | None = None
+) -> None:
     """Close the caller's account: scrub personal data, free the email, end every session.
 
     Mail still queued to the person is dropped here; `account.erased` tells the packages that
@@ -147,6 +151,8 @@ def delete_client_account(*, session: Session, principal: Principal) -> None:
         subject_client_id=profile.id,
     )
     drop_queued_mail(session=session, to=user.email)
+    if erasers is not None:
+        erasers.erase(session, Subject(user.id, profile.id, user.email))
     enqueue(
         session=session,
         topic=ACCOUNT_ERASED,
