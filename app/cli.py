@@ -18,6 +18,7 @@ from app.identity.security import SECURITY
 from app.keys.rotation import rotate_all, values_to_visit
 from app.outbox.handlers import OUTBOX_HANDLERS
 from app.outbox.worker import Worker, WorkerSettings
+from app.privacy_rights.retention import RetentionPeriods, apply_retention
 from app.web.extensions import Database, adapter, db
 
 
@@ -30,6 +31,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(billing_group)
     app.cli.add_command(keys_group)
+    app.cli.add_command(privacy_group)
 
 
 @click.command("db-upgrade")
@@ -186,4 +188,29 @@ def rotate_field_encryption(batch_size: int) -> None:
         for key in report.unreadable:
             click.echo(f"  unreadable with every configured key: {name} {key}", err=True)
     if any(report.unreadable for report in reports.values()):
+        raise SystemExit(1)
+
+
+@click.group("privacy", cls=AppGroup)
+def privacy_group() -> None:
+    """Privacy housekeeping."""
+
+
+@privacy_group.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def apply_retention_policy(dry_run: bool) -> None:
+    """Delete what is older than its retention period (each category on its own)."""
+    results = apply_retention(
+        Database.state().sessionmaker,
+        RetentionPeriods.from_config(current_app.config),
+        utcnow(),
+        dry_run=dry_run,
+    )
+    verb = "would delete" if dry_run else "deleted"
+    for name, outcome in results.items():
+        if isinstance(outcome, Exception):
+            click.echo(f"{name}: FAILED ({type(outcome).__name__})", err=True)
+        else:
+            click.echo(f"{name}: {verb} {outcome}")
+    if any(isinstance(outcome, Exception) for outcome in results.values()):
         raise SystemExit(1)

@@ -68,6 +68,11 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
         "PASSWORD_BREACH_API_URL": os.environ.get("PASSWORD_BREACH_API_URL") or None,
         # Therapists and admins prove a second factor (TOTP) before reading client data.
         "STAFF_MFA_REQUIRED": _env_bool("STAFF_MFA_REQUIRED", True),
+        # `flask privacy retention`: how long records are kept (see app/privacy_rights/retention)
+        "RETENTION_MAIL_DAYS": _env_int("RETENTION_MAIL_DAYS", 30),
+        "RETENTION_SESSIONS_DAYS": _env_int("RETENTION_SESSIONS_DAYS", 90),
+        "RETENTION_AUDIT_DAYS": _env_int("RETENTION_AUDIT_DAYS", 6 * 366),
+        "RETENTION_BILLING_DAYS": _env_int("RETENTION_BILLING_DAYS", 7 * 366),
         "MFA_ISSUER": os.environ.get("MFA_ISSUER", "Appointments"),
         # Automatic logoff: a login ends this long after it began, or after this long unused
         # (no refresh); staff, who can read clinical data, sooner than clients.
