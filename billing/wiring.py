@@ -7,11 +7,13 @@ from typing import Any
 
 from app.adapters import Adapters
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
+from app.privacy_rights.erasure import ERASERS
 from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
 from billing.ledger.receipts import RECEIPT_SETTINGS, ReceiptSettings
 from billing.payments import topics
 from billing.payments.charging import PaymentWork
 from billing.payments.disabled_provider import DisabledProvider
+from billing.payments.erasure import FORGET_CUSTOMER, CustomerDeletion, forget_customers
 from billing.payments.gate import BillingGate
 from billing.payments.local_provider import LocalProvider
 from billing.payments.provider import PAYMENT_PROVIDER, PaymentProvider
@@ -42,6 +44,8 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
     adapters.install(RECEIPT_SETTINGS, settings)
     adapters.install(PAYMENT_GATE, BillingGate())
     adapters.get(EXPORTS).add(*BILLING_EXPORTS)
+    adapters.get(ERASERS).add(forget_customers)
+    handlers.register(FORGET_CUSTOMER, CustomerDeletion(provider))
     work = PaymentWork(provider, settings)
     handlers.register(APPOINTMENT_STATUS_CHANGED, on_appointment_status)
     handlers.register(topics.CHARGE, work.charge)

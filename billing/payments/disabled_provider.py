@@ -47,6 +47,9 @@ class DisabledProvider:
         """Refused."""
         _refuse()
 
+    def delete_customer(self, customer: str, *, account: str) -> None:
+        """Nothing to delete: no customer was ever created without a provider."""
+
     def create_intent(self, request: ChargeRequest) -> Intent:
         """Refused."""
         _refuse()

@@ -73,6 +73,10 @@ class LocalProvider:
         for cards in self._cards.values():
             cards[:] = [card for card in cards if card.id != card_id]
 
+    def delete_customer(self, customer: str, *, account: str) -> None:
+        """Forget the customer's cards."""
+        self._cards.pop(customer, None)
+
     def create_intent(self, request: ChargeRequest) -> Intent:
         """An intent already authorized (manual capture) or paid."""
 

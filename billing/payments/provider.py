@@ -130,6 +130,10 @@ class PaymentProvider(Protocol):
         """Forget a saved card."""
         ...
 
+    def delete_customer(self, customer: str, *, account: str) -> None:
+        """Delete a customer and its saved cards (one already gone is no error)."""
+        ...
+
     def create_intent(self, request: ChargeRequest) -> Intent:
         """Create (and with a payment method, confirm) a payment intent."""
         ...

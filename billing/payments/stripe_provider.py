@@ -199,6 +199,15 @@ class StripeProvider:
             )
         )
 
+    def delete_customer(self, customer: str, *, account: str) -> None:
+        """Delete the customer at Stripe: its email and saved cards go (DELETE is idempotent)."""
+        try:
+            self._call(
+                lambda: self.client.v1.customers.delete(customer, None, self._options(account))
+            )
+        except PaymentNotFound:
+            return  # deleted before (a retry after a lost answer)
+
     def create_intent(self, request: ChargeRequest) -> Intent:
         """A PaymentIntent with neutral text; confirmed at once when a card is given."""
         params: dict[str, Any] = {

@@ -7,7 +7,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from billing.payments.models import Payment, PaymentStatus
+from app.web.extensions import app_adapters
+from billing.payments.models import BillingCustomer, Payment, PaymentStatus
+from billing.payments.provider import PAYMENT_PROVIDER
 from tests.billing_helpers import FEE, charging_practice
 from tests.factories import auth_headers, make_client
 from tests.scheduling_factories import future_hour
@@ -86,3 +88,19 @@ def test_an_unknown_setup_id_is_404(practice):
         json={"setup_id": "seti_doesnotexist"},
     )
     assert response.status_code == 404
+
+
+def test_erasing_the_account_deletes_the_customer_at_stripe(practice, session):
+    save_card(practice)
+    customer = session.scalars(select(BillingCustomer)).one()
+    assert practice.fake.object(customer.customer_id)["email"]  # Stripe holds the address
+    erased = practice.http.delete("/api/v1/me", headers=practice.client_headers)
+    assert erased.status_code == 204
+    practice.run_worker()
+    assert session.scalars(select(BillingCustomer)).all() == []
+    with pytest.raises(KeyError):
+        practice.fake.object(customer.customer_id)
+    deleted = [r for r in practice.fake.requests if r.method == "DELETE"]
+    assert [r.path for r in deleted] == [f"/v1/customers/{customer.customer_id}"]
+    provider = app_adapters(practice.app).get(PAYMENT_PROVIDER)
+    provider.delete_customer(customer.customer_id, account=customer.account)  # gone: no error

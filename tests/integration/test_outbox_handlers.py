@@ -34,6 +34,7 @@ APP_TOPICS = {
     "billing.release",
     "billing.refund",
     "billing.provider_event",
+    "billing.forget_customer",
 }
 APP_JOBS = {
     "external-calendars",

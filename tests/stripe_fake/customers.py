@@ -131,6 +131,13 @@ def update_customer(store: Store, account: Account, params: dict[str, Any], cid:
     return cus
 
 
+def delete_customer(store: Store, account: Account, params: dict[str, Any], cid: str) -> Obj:
+    """DELETE /v1/customers/{id}: the customer and its payment methods are gone."""
+    store.get(account, cid, "cus")  # 404 resource_missing when unknown
+    store.remove(account, cid)
+    return {"id": cid, "object": "customer", "deleted": True}
+
+
 _SETI_PARAMS = {"customer", "usage", "payment_method_types", "metadata", "description"}
 
 

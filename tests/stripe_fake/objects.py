@@ -82,6 +82,13 @@ class Store:
         self.order[obj["id"]] = len(self.order)
         return obj
 
+    def remove(self, account: str | None, obj_id: str) -> None:
+        """Delete an object and detach the payment methods attached to it."""
+        for obj in self.objects.values():
+            if obj.get("object") == "payment_method" and obj.get("customer") == obj_id:
+                obj["customer"] = None
+        del self.objects[obj_id]
+
     def base(self, prefix: str, **fields: Any) -> dict[str, Any]:
         """The common fields of a new object of the given id prefix."""
         obj: dict[str, Any] = {"id": new_id(prefix), "object": _KINDS[prefix][0]}

@@ -24,6 +24,7 @@ _ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/v1/customers", customers.create_customer),
     ("GET", "/v1/customers/{id}", customers.get_customer),
     ("POST", "/v1/customers/{id}", customers.update_customer),
+    ("DELETE", "/v1/customers/{id}", customers.delete_customer),
     ("GET", "/v1/customers/{id}/payment_methods", customers.list_payment_methods),
     ("POST", "/v1/setup_intents", customers.create_setup_intent),
     ("GET", "/v1/setup_intents/{id}", customers.get_setup_intent),
