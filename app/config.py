@@ -44,6 +44,16 @@ def _development_secret(instance_path: Path) -> str:
     return secret
 
 
+DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://localhost:5173", "http://127.0.0.1:5173")
+
+
+def _origins(env: str) -> list[str]:
+    listed = os.environ.get("CORS_ORIGINS")
+    if listed is None:
+        return list(DEVELOPMENT_ORIGINS) if env == "development" else []
+    return [origin.strip().rstrip("/") for origin in listed.split(",") if origin.strip()]
+
+
 def _service(env: str, instance_path: Path) -> dict[str, Any]:
     """Database, secrets, tokens, password hashing, rate limits, request and log settings."""
     return {
@@ -91,6 +101,9 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
+        # Web apps on these exact origins may call the API from a browser; none unless listed
+        # (development allows the usual local frontend servers).
+        "CORS_ORIGINS": _origins(env),
     }
 
 

@@ -41,7 +41,7 @@ from app.privacy_rights.export import EXPORTS, ExportRegistry
 from app.privacy_rights.platform import register_platform_exports
 from app.web.api import init_api
 from app.web.errors import register_error_handlers
-from app.web.extensions import db, init_rate_limits, install_adapters
+from app.web.extensions import db, init_cors, init_rate_limits, install_adapters
 from app.web.ops import ops
 from app.web.requests import init_request_ids
 
@@ -78,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard_page)
     app.register_blueprint(account_pages)
     init_rate_limits(app, identity_blp, account_links_blp, mfa_blp)
+    init_cors(app)
     register_error_handlers(app)
     init_request_ids(app)
     register_commands(app)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from flask import Blueprint, Flask, current_app, g
+from flask import Blueprint, Flask, Response, current_app, g
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy.engine import Engine
@@ -72,6 +73,31 @@ def app_adapters(app: Flask | None = None) -> Adapters:
 def adapter(key: AdapterKey[T]) -> T:
     """The current app's adapter for `key`, with its type."""
     return app_adapters().get(key)
+
+
+CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match")
+EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "Location", "ETag", "Content-Disposition")
+
+
+def init_cors(app: Flask) -> None:
+    """Let browsers on the configured origins call the API (bearer tokens, never cookies)."""
+    origins = app.config["CORS_ORIGINS"]
+    if not origins:
+        return  # nothing is open unless configured
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": origins}},
+        allow_headers=list(CORS_HEADERS),
+        expose_headers=list(EXPOSED_HEADERS),
+        supports_credentials=False,
+        max_age=600,
+    )
+
+    @app.after_request
+    def _vary_on_origin(response: Response) -> Response:
+        # flask-cors leaves it out with one origin; caches must still keep answers apart.
+        response.vary.add("Origin")
+        return response
 
 
 def init_rate_limits(app: Flask, *limited: Blueprint) -> Limiter:
