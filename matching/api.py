@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.idempotency import idempotent
 from matching.crisis_alerts.api import blueprints as crisis_alert_blueprints
 from matching.intake import service as intakes
 from matching.intake.crisis import CRISIS_DIRECTORY
@@ -36,6 +37,7 @@ def _adapters() -> dict[str, Any]:
 @blp.route("")
 class Intakes(MethodView):
     @auth_required(blp, Role.CLIENT)
+    @idempotent(blp)
     @blp.arguments(IntakeSchema)
     @blp.response(201, IntakeViewSchema)
     def post(self, answers: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from app.directory.models import (
     TherapistLicense,
     TherapistProfile,
 )
+from app.idempotency.models import IdempotentRequest
 from app.identity.models import AuthSession, RefreshToken, User
 from app.outbox.models import OutboxMessage
 from billing.ledger.models import LedgerEntry

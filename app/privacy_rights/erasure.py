@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.adapters import AdapterKey
 from app.consent.models import ConsentAcceptance
+from app.idempotency.models import IdempotentRequest
 from app.identity.models import EmailToken, MfaChallenge, RecoveryCode, TotpFactor
 from app.identity.throttling import clear_login_throttle
 from app.mail.delivery import EMAIL
@@ -48,7 +49,7 @@ def erase_platform_data(session: Session, subject: Subject) -> None:
     addresses = {subject.email} | set(  # and any address the person was moving to
         session.scalars(select(EmailToken.email).where(EmailToken.user_id == subject.user_id))
     )
-    for model in (TotpFactor, RecoveryCode, MfaChallenge, EmailToken):
+    for model in (TotpFactor, RecoveryCode, MfaChallenge, EmailToken, IdempotentRequest):
         session.execute(delete(model).where(model.user_id == subject.user_id))
     session.execute(  # every email to those addresses, sent or not: the bodies name the person
         delete(OutboxMessage).where(

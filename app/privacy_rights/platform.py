@@ -28,5 +28,6 @@ def register_platform_exports(registry: ExportRegistry) -> None:
         TableExport("audit_events", by_client("subject_client_id"), "who_accessed_your_record"),
         TableExport("outbox_messages", _emails_to, "emails_to_you"),
         TableExport("consent_acceptances", by_client(), "consents_you_accepted"),
+        TableExport("idempotent_requests", by_user(), "answers_kept_for_retries"),
         TableExport("consent_documents", by_user("published_by_id"), "documents_you_published"),
     )

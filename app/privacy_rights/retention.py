@@ -6,6 +6,7 @@
 | used or expired emailed links                      | `RETENTION_SESSIONS_DAYS` (90)      |
 | finished second-factor challenges                  | 1 day                               |
 | sign-in failure counters untouched                 | 1 day                               |
+| answers kept for Idempotency-Key retries            | 24 hours                            |
 | audit events                                       | `RETENTION_AUDIT_DAYS` (6 years)    |
 
 Each category runs in its own transaction: one that fails is reported and the others still run.
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import AuditEvent
 from app.db.unit_of_work import run_in_transaction
+from app.idempotency.models import IdempotentRequest
+from app.idempotency.store import KEPT_FOR
 from app.identity.models import (
     AuthSession,
     EmailToken,
@@ -87,6 +90,9 @@ def categories(periods: RetentionPeriods, now: datetime) -> dict[str, list[Calla
         ],
         "sign-in counters": [
             lambda: delete(LoginThrottle).where(LoginThrottle.updated_at < now - DAY)
+        ],
+        "idempotency keys": [
+            lambda: delete(IdempotentRequest).where(IdempotentRequest.started_at < now - KEPT_FOR)
         ],
         "audit events": [lambda: delete(AuditEvent).where(AuditEvent.at < now - periods.audit)],
     }

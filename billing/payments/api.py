@@ -13,6 +13,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.idempotency import idempotent
 from billing.ledger.receipts import RECEIPT_SETTINGS
 from billing.payments import cards, checkout, queries, refunds, webhooks
 from billing.payments.access import session_payment_of
@@ -93,6 +94,7 @@ class PaymentById(MethodView):
 @payments_blp.route("/<uuid:payment_id>/pay")
 class Pay(MethodView):
     @auth_required(payments_blp, Role.CLIENT)
+    @idempotent(payments_blp)
     @payments_blp.response(200, CheckoutSchema)
     @documents_errors(payments_blp, 404, 409)
     def post(self, payment_id: uuid.UUID) -> Any:
@@ -133,6 +135,7 @@ class Refunds(MethodView):
         )
 
     @auth_required(payments_blp, Role.ADMIN)
+    @idempotent(payments_blp)
     @payments_blp.arguments(RefundRequestSchema)
     @payments_blp.response(201, RefundSchema)
     @documents_errors(payments_blp, 404, 409)

@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.idempotency import idempotent
 from scheduling.appointments import booking, confirmation, lifecycle, queries, series
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.appointments.payment_gate import PAYMENT_GATE
@@ -46,6 +47,7 @@ STAFF = (Role.THERAPIST, Role.ADMIN)
 @blp.route("")
 class Appointments(MethodView):
     @auth_required(blp, Role.CLIENT)
+    @idempotent(blp)
     @blp.arguments(BookingSchema)
     @blp.response(201, AppointmentSchema)
     @documents_errors(blp, 404, 409)
@@ -164,6 +166,7 @@ for _path, _status, _summary in (
 @series_blp.route("")
 class Series(MethodView):
     @auth_required(series_blp, Role.CLIENT)
+    @idempotent(series_blp)
     @series_blp.arguments(SeriesRequestSchema)
     @series_blp.response(201, SeriesResultSchema)
     @documents_errors(series_blp, 404, 409)

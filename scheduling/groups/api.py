@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.idempotency import idempotent
 from scheduling.appointments.schemas import (
     AppointmentSchema,
 )
@@ -54,6 +55,7 @@ class GroupSessionById(MethodView):
 @blp.route("/<uuid:group_id>/enroll")
 class Enroll(MethodView):
     @auth_required(blp, Role.CLIENT)
+    @idempotent(blp)
     @blp.response(201, EnrollmentSchema)
     @documents_errors(blp, 404, 409)
     def post(self, group_id: uuid.UUID) -> Any:

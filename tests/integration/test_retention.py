@@ -96,6 +96,7 @@ def test_each_category_goes_exactly_past_its_period(committed, engine, aged):
         "emailed links": 1,
         "second-factor challenges": 0,
         "sign-in counters": 0,
+        "idempotency keys": 0,
         "audit events": 1,
     }
     assert apply_retention(sessions, PERIODS, aged, dry_run=False) == dry

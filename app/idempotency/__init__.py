@@ -1,0 +1,1 @@
+"""Idempotency keys: a retried request with the same key gets the first answer."""
