@@ -135,6 +135,11 @@ def get_document(document_id: uuid.UUID, *, session: Session) -> ConsentDocument
     return document
 
 
+def _printable(header: str | None) -> str:
+    """A browser's header as text a database keeps (control characters such as NUL dropped)."""
+    return "".join(ch for ch in header or "" if ch.isprintable())
+
+
 def _own_client(principal: Principal, *, session: Session) -> ClientProfile:
     if principal.role is not Role.CLIENT:
         raise PermissionDenied("Only clients accept consent documents.")
@@ -184,7 +189,7 @@ def accept(
                 client_id=client.id,
                 accepted_at=utcnow(),
                 ip_address=ip_address,
-                user_agent=(user_agent or "")[:300] or None,
+                user_agent=_printable(user_agent)[:300] or None,
             )
             session.add(found)
         _audit(session, principal, client.id, "accept", document.clinic_id)

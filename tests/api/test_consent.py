@@ -201,3 +201,14 @@ def test_the_therapist_sees_whether_their_client_consented_and_strangers_do_not(
         ).status_code
         == 404
     )
+
+
+def test_a_user_agent_with_control_characters_is_kept_without_them(client, session, clinic_setup):
+    current = publish(client, clinic_setup, "telehealth_consent").get_json()
+    accepted = client.post(
+        "/api/v1/me/consents",
+        headers={**clinic_setup["client"], "User-Agent": "Odd\x00Browser\x7f/1"},
+        json={"document_ids": [current["id"]]},
+    )
+    assert accepted.status_code == 201
+    assert session.scalars(select(ConsentAcceptance.user_agent)).one() == "OddBrowser/1"
