@@ -111,7 +111,7 @@ def _service(env: str, instance_path: Path) -> dict[str, Any]:
 OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "Teletherapy API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",

@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     install_adapters(app, wire(app.config))
+    rate_limited = (identity_blp, account_links_blp, mfa_blp)
     init_api(
         app,
         (
@@ -73,11 +74,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *privacy_blueprints,
             *consent_blueprints,
         ),
+        rate_limited=rate_limited,
     )
     app.register_blueprint(ops)
     app.register_blueprint(dashboard_page)
     app.register_blueprint(account_pages)
-    init_rate_limits(app, identity_blp, account_links_blp, mfa_blp)
+    init_rate_limits(app, *rate_limited)
     init_cors(app)
     register_error_handlers(app)
     init_request_ids(app)

@@ -11,10 +11,15 @@ from app.web.fields import instant as fields_instant
 from scheduling.availability.models import MINUTES_PER_DAY
 
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+WALL_CLOCK_PATTERN = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 
 class WallClock(fields.Field[int]):
     """A local time of day "HH:MM" (24:00 allowed as an end), as minutes after midnight."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "09:30"}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else f"{value // 60:02d}:{value % 60:02d}"

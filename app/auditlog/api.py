@@ -58,9 +58,7 @@ class ClinicAudit(MethodView):
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(AuditQuerySchema, location="query")
     @clinic_blp.response(200, AuditPageSchema)
-    @clinic_blp.doc(
-        responses={"200": {"description": "A page, or every row as CSV", "content": CSV_CONTENT}}
-    )
+    @clinic_blp.doc(responses=PAGE_OR_CSV)
     @documents_errors(clinic_blp, 404)
     def get(self, args: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """The clinic's audit log, newest first (`format=csv`: every matching row, streamed)."""

@@ -22,6 +22,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import paged
 
 clinic_blp = ResourceBlueprint(
     "clinic_consents", __name__, resource="clinics", url_prefix="/clinics"
@@ -35,7 +36,7 @@ blueprints = (clinic_blp, document_blp, me_blp)
 
 @clinic_blp.route("/<uuid:clinic_id>/consent-documents")
 class ClinicDocuments(MethodView):
-    @clinic_blp.response(200, DocumentSchema(many=True))
+    @paged(clinic_blp, DocumentSchema, "DocumentPage")
     @documents_errors(clinic_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """Every version of the clinic's consent documents, newest first per kind (public)."""
@@ -64,8 +65,7 @@ class Document(MethodView):
 @me_blp.route("")
 class MyConsents(MethodView):
     @auth_required(me_blp, Role.CLIENT)
-    @me_blp.arguments(ClinicQuerySchema, location="query")
-    @me_blp.response(200, StatusSchema(many=True))
+    @paged(me_blp, StatusSchema, "ConsentStatusPage", query=ClinicQuerySchema)
     @documents_errors(me_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
         """A clinic's current documents and whether you accepted each."""

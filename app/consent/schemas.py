@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from app.consent.models import ConsentKind
 from app.web.fields import one_line
+from app.web.paging import PageQuerySchema
 
 
 class PublishSchema(Schema):
@@ -58,7 +59,7 @@ class StatusSchema(Schema):
     accepted_at = fields.AwareDateTime(required=True, allow_none=True)
 
 
-class ClinicQuerySchema(Schema):
+class ClinicQuerySchema(PageQuerySchema):
     """Which clinic's documents."""
 
     clinic_id = fields.UUID(required=True)

@@ -33,6 +33,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal, security
 from app.web.extensions import adapter, db
+from app.web.paging import paged
 
 vocabularies_blp = ResourceBlueprint(
     "vocabularies", __name__, resource="vocabularies", url_prefix="/vocabularies"
@@ -58,7 +59,7 @@ class Vocabularies(MethodView):
 
 @clinics_blp.route("")
 class Clinics(MethodView):
-    @clinics_blp.response(200, ClinicSchema(many=True))
+    @paged(clinics_blp, ClinicSchema, "ClinicPage")
     def get(self) -> list[Any]:
         """List clinics."""
         return clinics.list_clinics(session=db.session)

@@ -32,7 +32,7 @@ class TokenPairSchema(Schema):
 
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
-    token_type = fields.Constant("Bearer")
+    token_type = fields.Constant("Bearer", metadata={"type": "string", "enum": ["Bearer"]})
     expires_at = fields.AwareDateTime(
         required=True, metadata={"description": "Access token expiry"}
     )
@@ -49,7 +49,10 @@ class LoginResultSchema(Schema):
     access_token = fields.String(required=True, allow_none=True)
     refresh_token = fields.String(required=True, allow_none=True)
     token_type = fields.Function(
-        lambda result: "Bearer" if result.tokens else None, required=True, allow_none=True
+        lambda result: "Bearer" if result.tokens else None,
+        required=True,
+        allow_none=True,
+        metadata={"type": "string", "enum": ["Bearer", None]},
     )
     expires_at = fields.AwareDateTime(
         required=True, allow_none=True, metadata={"description": "Access token expiry"}

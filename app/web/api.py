@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from app.web.errors import ErrorSchema
+from app.web.openapi import finish_document
 from app.web.parsing import RequestParser
 
 API_PREFIX = "/api/v1"
@@ -94,9 +96,20 @@ class ResourceBlueprint(Blueprint):  # type: ignore[misc]
         return decorator
 
 
-def init_api(app: Flask, blueprints: Iterable[ResourceBlueprint]) -> Api:
+class DocumentedApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api documenting our own error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+def init_api(
+    app: Flask,
+    blueprints: Iterable[ResourceBlueprint],
+    *,
+    rate_limited: Iterable[ResourceBlueprint] = (),
+) -> Api:
     """Give the app its own Api (and OpenAPI document) serving the blueprints under /api/v1."""
-    api = Api(app)
+    api = DocumentedApi(app, spec_kwargs={"servers": [{"url": app.config["PUBLIC_APP_URL"]}]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
@@ -107,4 +120,9 @@ def init_api(app: Flask, blueprints: Iterable[ResourceBlueprint]) -> Api:
             served.append(blueprint.resource)
     # flask-smorest adds one tag per blueprint; the document keeps one per resource.
     api.spec._tags[:] = [{"name": name, "description": RESOURCES[name]} for name in served]
+    finish_document(
+        api.spec,
+        prefix=API_PREFIX,
+        rate_limited=[blueprint.url_prefix or "" for blueprint in rate_limited],
+    )
     return api

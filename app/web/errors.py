@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -38,6 +39,20 @@ STATUS_NAMES = {
     409: "Conflict",
     429: "Too Many Requests",
 }
+
+
+class ErrorSchema(ma.Schema):
+    """The one error shape (documentation only; `error_body` builds it)."""
+
+    code = ma.fields.Integer(metadata={"description": "The HTTP status code"})
+    status = ma.fields.String(metadata={"description": "The HTTP status name"})
+    message = ma.fields.String(metadata={"description": "What went wrong, for a person"})
+    errors = ma.fields.Dict(
+        metadata={
+            "description": "Field errors: each field (nested like the body) maps to messages",
+            "x-optional": True,
+        }
+    )
 
 
 def error_body(code: int, status: str, message: str, errors: Any = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from app.identity.models import Role
 from app.web.api import ResourceBlueprint
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import page_request, paged
 from billing.ledger import queries
 from billing.ledger.schemas import BalanceSchema, LedgerPageSchema, LedgerQuerySchema
 
@@ -24,13 +25,15 @@ class Ledger(MethodView):
     @blp.response(200, LedgerPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List ledger entries: yours (client), your sessions' (therapist), the clinic's (admin)."""
-        return queries.list_entries(session=db.session, principal=current_principal(), **query)
+        return queries.list_entries(
+            session=db.session, principal=current_principal(), paging=page_request(query), **query
+        )
 
 
 @blp.route("/balance")
 class Balances(MethodView):
     @auth_required(blp, Role.CLIENT)
-    @blp.response(200, BalanceSchema(many=True))
+    @paged(blp, BalanceSchema, "BalancePage")
     def get(self) -> Any:
         """What you owe each clinic, and the payments you can make now."""
         return queries.client_balances(session=db.session, principal=current_principal())

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import record_list_read, record_phi_access
+from app.db.paging import Page, PageRequest, paginate
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import Clinic
 from app.identity.models import Role
@@ -31,14 +32,6 @@ class Balance:
     open_payments: list[Payment]
 
 
-@dataclass(frozen=True)
-class EntryPage:
-    """One page of ledger entries and how many there are in all."""
-
-    items: list[LedgerEntry]
-    total: int
-
-
 def visible_entries(principal: Principal, *, session: Session) -> Select[LedgerEntry]:
     """Clients see their own entries, therapists their sessions', admins their clinic's."""
     query = select(LedgerEntry)
@@ -58,9 +51,8 @@ def list_entries(
     client_id: uuid.UUID | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> EntryPage:
+    paging: PageRequest,
+) -> Page[LedgerEntry]:
     """Ledger entries, newest first, filtered by client and time, with the true total."""
     query = visible_entries(principal, session=session)
     if client_id is not None:
@@ -69,19 +61,16 @@ def list_entries(
         query = query.where(LedgerEntry.at >= start)
     if end is not None:
         query = query.where(LedgerEntry.at < end)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.order_by(LedgerEntry.at.desc(), LedgerEntry.id).limit(limit).offset(offset)
-    ).all()
+    found = paginate(session, query.order_by(LedgerEntry.at.desc(), LedgerEntry.id), paging)
     record_list_read(
         session=session,
         actor_id=principal.user.id,
         resource_type="ledger",
-        subjects=((entry.client_id, entry.clinic_id) for entry in items),
+        subjects=((entry.client_id, entry.clinic_id) for entry in found.items),
         scope_id=principal.user.id,
         scope_clinic_id=principal.user.clinic_id,
     )
-    return EntryPage(list(items), total)
+    return found
 
 
 @unit_of_work

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from app.web.fields import instant
+from app.web.paging import PageQuerySchema, page_schema
 from billing.ledger.models import EntryKind
 from billing.payments.schemas import MINOR_UNITS, PaymentSchema
 
@@ -28,21 +29,15 @@ class LedgerEntrySchema(Schema):
     memo = fields.String(required=True)
 
 
-class LedgerQuerySchema(Schema):
+class LedgerQuerySchema(PageQuerySchema):
     """Filters and paging of the ledger."""
 
     client_id = fields.UUID()
     start = instant()
     end = instant()
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
-class LedgerPageSchema(Schema):
-    """One page of entries and how many match in all."""
-
-    items = fields.List(fields.Nested(LedgerEntrySchema), required=True)
-    total = fields.Integer(required=True)
+LedgerPageSchema = page_schema(LedgerEntrySchema, "LedgerPage")
 
 
 class BalanceSchema(Schema):

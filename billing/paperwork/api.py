@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.paging import paged
 from billing.paperwork import coding, estimate_service, identity, superbills
 from billing.paperwork.schemas import (
     BillingIdentityOutSchema,
@@ -125,8 +126,7 @@ class AppointmentSuperbillPdf(MethodView):
 @superbills_blp.route("")
 class Superbills(MethodView):
     @auth_required(superbills_blp)
-    @superbills_blp.arguments(SuperbillQuerySchema, location="query")
-    @superbills_blp.response(200, SuperbillSchema(many=True))
+    @paged(superbills_blp, SuperbillSchema, "SuperbillPage", query=SuperbillQuerySchema)
     @documents_errors(superbills_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
         """A client's superbills (one per therapist and clinic) for held sessions in a range."""
@@ -141,8 +141,7 @@ class Superbills(MethodView):
 @estimates_blp.route("")
 class Estimates(MethodView):
     @auth_required(estimates_blp)
-    @estimates_blp.arguments(EstimateQuerySchema, location="query")
-    @estimates_blp.response(200, EstimateSchema(many=True))
+    @paged(estimates_blp, EstimateSchema, "EstimatePage", query=EstimateQuerySchema)
     @documents_errors(estimates_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
         """A client's good-faith estimates, newest first (staff name the client)."""

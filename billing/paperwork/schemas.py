@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.web.fields import calendar_date, one_line
+from app.web.paging import PageQuerySchema
 from billing.paperwork.codes import MAX_DIAGNOSES, ServiceKind
 from billing.paperwork.estimates import DEFAULT_EXPECTED_SESSIONS
 
@@ -54,7 +55,7 @@ class BillingIdentityOutSchema(Schema):
     date_of_birth = fields.Date(allow_none=True)
 
 
-class SuperbillQuerySchema(Schema):
+class SuperbillQuerySchema(PageQuerySchema):
     """Whose superbills (staff) and which dates of service (inclusive, clinic's zone)."""
 
     client_id = fields.UUID(load_default=None, metadata={"description": "Staff only"})
@@ -125,7 +126,7 @@ class EstimateRequestSchema(Schema):
     )
 
 
-class EstimateQuerySchema(Schema):
+class EstimateQuerySchema(PageQuerySchema):
     """Whose estimates (staff must say)."""
 
     client_id = fields.UUID(load_default=None, metadata={"description": "Staff only"})

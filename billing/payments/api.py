@@ -14,12 +14,14 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from app.web.idempotency import idempotent
+from app.web.paging import page_request, paged
 from billing.ledger.receipts import RECEIPT_SETTINGS
 from billing.payments import cards, checkout, queries, refunds, webhooks
 from billing.payments.access import session_payment_of
 from billing.payments.provider import PAYMENT_PROVIDER
 from billing.payments.schemas import (
     AccountQuerySchema,
+    CardQuerySchema,
     CardSchema,
     CardSetupDoneSchema,
     CardSetupSchema,
@@ -76,7 +78,9 @@ class Payments(MethodView):
     @payments_blp.response(200, PaymentPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List payments: yours (client), your sessions' (therapist), your clinic's (admin)."""
-        return queries.list_payments(session=db.session, principal=current_principal(), **query)
+        return queries.list_payments(
+            session=db.session, principal=current_principal(), paging=page_request(query), **query
+        )
 
 
 @payments_blp.route("/<uuid:payment_id>")
@@ -126,7 +130,7 @@ class Confirm(MethodView):
 @payments_blp.route("/<uuid:payment_id>/refunds")
 class Refunds(MethodView):
     @auth_required(payments_blp)
-    @payments_blp.response(200, RefundSchema(many=True))
+    @paged(payments_blp, RefundSchema, "RefundPage")
     @documents_errors(payments_blp, 404)
     def get(self, payment_id: uuid.UUID) -> Any:
         """List the refunds of a payment."""
@@ -154,8 +158,7 @@ class Refunds(MethodView):
 @cards_blp.route("")
 class Cards(MethodView):
     @auth_required(cards_blp, Role.CLIENT)
-    @cards_blp.arguments(AccountQuerySchema, location="query")
-    @cards_blp.response(200, CardSchema(many=True))
+    @paged(cards_blp, CardSchema, "CardPage", query=CardQuerySchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List your saved cards (the default pays later charges and fees)."""
         return cards.list_cards(

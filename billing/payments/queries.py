@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record_list_read, record_phi_access
+from app.db.paging import Page, PageRequest, paginate
 from app.db.unit_of_work import unit_of_work
 from app.identity.service import Principal
 from billing.payments.access import visible_payment, visible_payments
 from billing.payments.models import Payment, PaymentStatus, Refund
-
-
-@dataclass(frozen=True)
-class PaymentPage:
-    """One page of payments and the true total."""
-
-    items: list[Payment]
-    total: int
 
 
 @unit_of_work
@@ -31,9 +23,8 @@ def list_payments(
     status: PaymentStatus | None = None,
     client_id: uuid.UUID | None = None,
     appointment_id: uuid.UUID | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> PaymentPage:
+    paging: PageRequest,
+) -> Page[Payment]:
     """Payments the caller may see, newest first."""
     query = visible_payments(principal, session=session)
     if status is not None:
@@ -42,19 +33,16 @@ def list_payments(
         query = query.where(Payment.client_id == client_id)
     if appointment_id is not None:
         query = query.where(Payment.appointment_id == appointment_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.order_by(Payment.created_at.desc(), Payment.id).limit(limit).offset(offset)
-    ).all()
+    found = paginate(session, query.order_by(Payment.created_at.desc(), Payment.id), paging)
     record_list_read(
         session=session,
         actor_id=principal.user.id,
         resource_type="payments",
-        subjects=((p.client_id, p.clinic_id) for p in items),
+        subjects=((p.client_id, p.clinic_id) for p in found.items),
         scope_id=principal.user.id,
         scope_clinic_id=principal.user.clinic_id,
     )
-    return PaymentPage(list(items), total)
+    return found
 
 
 @unit_of_work

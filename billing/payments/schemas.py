@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.web.fields import instant, one_line
+from app.web.paging import PageQuerySchema, page_schema
 from billing.money import MAX_AMOUNT
 from billing.payments.models import PaymentStatus, Purpose, RefundStatus
 
@@ -36,21 +37,15 @@ class PaymentSchema(Schema):
     updated_at = instant(required=True)
 
 
-class PaymentQuerySchema(Schema):
-    """Filters of the payment list."""
+class PaymentQuerySchema(PageQuerySchema):
+    """Filters and page of the payment list."""
 
     status = fields.Enum(PaymentStatus, by_value=True)
     client_id = fields.UUID()
     appointment_id = fields.UUID()
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
-class PaymentPageSchema(Schema):
-    """One page of payments and how many match in all."""
-
-    items = fields.List(fields.Nested(PaymentSchema), required=True)
-    total = fields.Integer(required=True)
+PaymentPageSchema = page_schema(PaymentSchema, "PaymentPage")
 
 
 class CheckoutSchema(Schema):
@@ -108,6 +103,10 @@ class AccountQuerySchema(Schema):
     """Which clinic's payment account (cards are saved per connected account)."""
 
     clinic_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class CardQuerySchema(AccountQuerySchema, PageQuerySchema):
+    """Whose cards (the clinic's account), and which page."""
 
 
 class CardSetupSchema(Schema):

@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import paged
 from billing.pricing import coverage, policies, rates, session_fees
 from billing.pricing.schemas import (
     AgreedRateSchema,
@@ -69,7 +70,7 @@ class BillingPolicy(MethodView):
 @clinic_blp.route("/<uuid:clinic_id>/copays")
 class Copays(MethodView):
     @auth_required(clinic_blp, *STAFF)
-    @clinic_blp.response(200, CopaySchema(many=True))
+    @paged(clinic_blp, CopaySchema, "CopayPage")
     @documents_errors(clinic_blp, 404)
     def get(self, clinic_id: uuid.UUID) -> Any:
         """List the clinic's copays by insurance plan (its admins and therapists)."""

@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import page_request
 from matching.crisis_alerts import service
 from matching.crisis_alerts.schemas import (
     AcknowledgeSchema,
@@ -38,7 +39,11 @@ class ClinicAlerts(MethodView):
     def get(self, query: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """The clinic's crisis alerts: open ones oldest first, or acknowledged ones."""
         return service.list_alerts(
-            session=db.session, principal=current_principal(), clinic_id=clinic_id, **query
+            session=db.session,
+            principal=current_principal(),
+            clinic_id=clinic_id,
+            paging=page_request(query),
+            **query,
         )
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.web.fields import one_line
+from app.web.paging import PageQuerySchema, page_schema
 
 
-class AlertQuerySchema(Schema):
+class AlertQuerySchema(PageQuerySchema):
     """Which alerts, and which page."""
 
     state = fields.String(load_default="open", validate=validate.OneOf(["open", "acknowledged"]))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 class AcknowledgeSchema(Schema):
@@ -35,8 +34,4 @@ class AlertSchema(Schema):
     escalated_at = fields.AwareDateTime(required=True, allow_none=True)
 
 
-class AlertPageSchema(Schema):
-    """A page of alerts and the true total."""
-
-    items = fields.List(fields.Nested(AlertSchema), required=True)
-    total = fields.Integer(required=True)
+AlertPageSchema = page_schema(AlertSchema, "AlertPage")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record_phi_access
 from app.clock import utcnow
+from app.db.paging import Page, PageRequest, paginate
 from app.db.unit_of_work import unit_of_work
 from app.directory.exceptions import ClinicNotFound
 from app.exceptions import NotFound
@@ -19,14 +19,6 @@ from matching.crisis_alerts.models import CrisisAlert
 from matching.intake.models import Intake
 
 STAFF = (Role.ADMIN, Role.THERAPIST)
-
-
-@dataclass(frozen=True)
-class AlertPage:
-    """A page of alerts and the true total."""
-
-    items: list[CrisisAlert]
-    total: int
 
 
 def raise_alerts(*, session: Session, intake: Intake, clinic_ids: list[str]) -> None:
@@ -60,9 +52,8 @@ def list_alerts(
     principal: Principal,
     clinic_id: uuid.UUID,
     state: str,
-    limit: int,
-    offset: int,
-) -> AlertPage:
+    paging: PageRequest,
+) -> Page[CrisisAlert]:
     """The clinic's alerts, open ones oldest first, acknowledged ones newest first."""
     _clinic_staff(principal, clinic_id)
     query = select(CrisisAlert).where(CrisisAlert.clinic_id == clinic_id)
@@ -74,11 +65,10 @@ def list_alerts(
         query = query.where(CrisisAlert.acknowledged_at.is_not(None)).order_by(
             CrisisAlert.acknowledged_at.desc(), CrisisAlert.id
         )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(session.scalars(query.limit(limit).offset(offset)))
-    for alert in items:
+    found = paginate(session, query, paging)
+    for alert in found.items:
         _audit(session, principal, alert, "list")
-    if not items:
+    if not found.items:
         record_phi_access(
             session=session,
             actor_id=principal.user.id,
@@ -87,7 +77,7 @@ def list_alerts(
             resource_id=clinic_id,
             clinic_id=clinic_id,
         )
-    return AlertPage(items, total)
+    return found
 
 
 @unit_of_work

@@ -26,15 +26,16 @@ class PreferencesSchema(Schema):
     languages = codes(
         "languages",
         max_items=5,
+        dump_default=list,
         metadata={
             "description": "Languages you can have sessions in (required: at least one must match)"
         },
     )
-    gender = code("genders", allow_none=True)
-    modalities = codes("modalities", max_items=8)
-    communities = codes("communities", max_items=5)
-    faith_based = fields.Boolean(allow_none=True, load_default=None)
-    format = code("formats", allow_none=True, load_default=None)
+    gender = code("genders", allow_none=True, dump_default=None)
+    modalities = codes("modalities", max_items=8, dump_default=list)
+    communities = codes("communities", max_items=5, dump_default=list)
+    faith_based = fields.Boolean(allow_none=True, load_default=None, dump_default=None)
+    format = code("formats", allow_none=True, load_default=None, dump_default=None)
 
 
 class IntakePaymentSchema(Schema):
@@ -126,8 +127,8 @@ class IntakeViewSchema(Schema):
     high_risk = fields.Boolean(attribute="intake.high_risk")
     higher_level_of_care = fields.Boolean(attribute="intake.higher_level_of_care")
     crisis_resources = fields.List(fields.Nested(ResourceSchema), allow_none=True)
-    preferences = fields.Dict(attribute="intake.preferences")
-    payment = fields.Dict(attribute="intake.payment")
+    preferences = fields.Nested(PreferencesSchema, attribute="intake.preferences")
+    payment = fields.Nested(IntakePaymentSchema, attribute="intake.payment")
     preferred_times = fields.List(
         fields.Nested(PreferredTimeSchema), attribute="intake.preferred_times"
     )

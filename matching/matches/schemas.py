@@ -68,6 +68,14 @@ class RelaxationSchema(Schema):
     therapists = fields.Integer()
 
 
+class NoMatchSchema(Schema):
+    """Why nothing fits, and which single change would help how much."""
+
+    message = fields.String()
+    therapists_without_openings = fields.Integer()
+    relaxations = fields.List(fields.Nested(RelaxationSchema))
+
+
 class MatchListSchema(Schema):
     """Ranked matches, or what to relax when none fit."""
 
@@ -83,4 +91,4 @@ class MatchListSchema(Schema):
     crisis_resources = fields.List(fields.Nested(ResourceSchema), allow_none=True)
     model_version = fields.String()
     matches = fields.List(fields.Nested(MatchSchema))
-    no_match = fields.Dict(allow_none=True)
+    no_match = fields.Nested(NoMatchSchema, allow_none=True)

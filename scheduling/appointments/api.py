@@ -13,20 +13,22 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from app.web.idempotency import idempotent
+from app.web.paging import page_request
 from scheduling.appointments import booking, confirmation, lifecycle, queries, series
 from scheduling.appointments.models import AppointmentStatus
 from scheduling.appointments.payment_gate import PAYMENT_GATE
 from scheduling.appointments.schemas import (
+    AppointmentPageSchema,
     AppointmentQuerySchema,
     AppointmentSchema,
     BookingSchema,
     CancelSchema,
     DeclineSchema,
     RescheduleSchema,
+    ScheduleQuerySchema,
     SeriesRequestSchema,
     SeriesResultSchema,
 )
-from scheduling.schemas import WindowQuerySchema
 
 blp = ResourceBlueprint(
     "appointments", __name__, resource="appointments", url_prefix="/appointments"
@@ -62,12 +64,13 @@ class Appointments(MethodView):
 
     @auth_required(blp)
     @blp.arguments(AppointmentQuerySchema, location="query")
-    @blp.response(200, AppointmentSchema(many=True))
+    @blp.response(200, AppointmentPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List your appointments (admins: their clinic's), soonest first."""
         return queries.list_appointments(
             session=db.session,
             principal=current_principal(),
+            paging=page_request(query),
             start=query.get("start"),
             end=query.get("end"),
             status=query.get("status"),
@@ -183,11 +186,15 @@ class Series(MethodView):
 @schedule_blp.route("/<uuid:therapist_id>/schedule")
 class Schedule(MethodView):
     @auth_required(schedule_blp, *STAFF)
-    @schedule_blp.arguments(WindowQuerySchema, location="query")
-    @schedule_blp.response(200, AppointmentSchema(many=True))
+    @schedule_blp.arguments(ScheduleQuerySchema, location="query")
+    @schedule_blp.response(200, AppointmentPageSchema)
     @documents_errors(schedule_blp, 404)
     def get(self, query: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """The therapist's appointments in a window (the therapist or their clinic's admin)."""
         return queries.therapist_schedule(
-            session=db.session, principal=current_principal(), therapist_id=therapist_id, **query
+            session=db.session,
+            principal=current_principal(),
+            therapist_id=therapist_id,
+            paging=page_request(query),
+            **query,
         )

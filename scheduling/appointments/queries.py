@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record_list_read
+from app.db.paging import Page, PageRequest, paginate
 from app.db.unit_of_work import unit_of_work
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
@@ -25,8 +26,9 @@ def list_appointments(
     start: datetime | None,
     end: datetime | None,
     status: AppointmentStatus | None,
-) -> list[Appointment]:
-    """The caller's appointments (an admin: their clinic's), soonest first."""
+    paging: PageRequest,
+) -> Page[Appointment]:
+    """One page of the caller's appointments (an admin: their clinic's), soonest first."""
     query = visible_to(principal, session=session)
     if start is not None:
         query = query.where(Appointment.ends_at > start)
@@ -34,8 +36,8 @@ def list_appointments(
         query = query.where(Appointment.starts_at < end)
     if status is not None:
         query = query.where(Appointment.status == status)
-    found = list(session.scalars(query.order_by(Appointment.starts_at).limit(500)))
-    _audit_list(session, principal, found, scope_id=principal.user.id)
+    found = paginate(session, query.order_by(Appointment.starts_at, Appointment.id), paging)
+    _audit_list(session, principal, found.items, scope_id=principal.user.id)
     return found
 
 
@@ -70,19 +72,19 @@ def therapist_schedule(
     therapist_id: uuid.UUID,
     start: datetime,
     end: datetime,
-) -> list[Appointment]:
-    """A therapist's appointments in a window (the therapist or their clinic's admin)."""
+    paging: PageRequest,
+) -> Page[Appointment]:
+    """A page of a therapist's appointments in a window (the therapist or their clinic's admin)."""
     managed_therapist(principal, therapist_id, session=session)
-    found = list(
-        session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.therapist_id == therapist_id,
-                Appointment.ends_at > start,
-                Appointment.starts_at < end,
-            )
-            .order_by(Appointment.starts_at)
+    query = (
+        select(Appointment)
+        .where(
+            Appointment.therapist_id == therapist_id,
+            Appointment.ends_at > start,
+            Appointment.starts_at < end,
         )
+        .order_by(Appointment.starts_at, Appointment.id)
     )
-    _audit_list(session, principal, found, scope_id=therapist_id)
+    found = paginate(session, query, paging)
+    _audit_list(session, principal, found.items, scope_id=therapist_id)
     return found

@@ -7,12 +7,13 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from app.web.fields import code, trimmed
+from app.web.paging import PageQuerySchema, page_schema
 from scheduling.appointments.models import (
     AppointmentKind,
     AppointmentStatus,
     PendingReason,
 )
-from scheduling.schemas import instant
+from scheduling.schemas import WindowQuerySchema, instant
 
 REASON: dict[str, Any] = {"load_default": None, "allow_none": True}
 
@@ -107,8 +108,8 @@ class DeclineSchema(Schema):
     reason = trimmed(500, **REASON)
 
 
-class AppointmentQuerySchema(Schema):
-    """Filters of the caller's appointments."""
+class AppointmentQuerySchema(PageQuerySchema):
+    """Filters and page of the caller's appointments."""
 
     start = instant()
     end = instant()
@@ -144,3 +145,10 @@ class SeriesResultSchema(Schema):
     series_id = fields.UUID(attribute="series.id")
     booked = fields.List(fields.Nested(AppointmentSchema))
     skipped = fields.List(fields.Nested(SkippedSchema))
+
+
+class ScheduleQuerySchema(WindowQuerySchema, PageQuerySchema):
+    """A window of a therapist's schedule, and the page of it."""
+
+
+AppointmentPageSchema = page_schema(AppointmentSchema, "AppointmentPage")

@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import paged
 from scheduling.availability import service as availability
 from scheduling.availability.schemas import AvailabilitySchema, TimeOffSchema
 
@@ -48,7 +49,7 @@ class Availability(MethodView):
 @blp.route("/<uuid:therapist_id>/time-off")
 class TimeOffList(MethodView):
     @auth_required(blp, *STAFF)
-    @blp.response(200, TimeOffSchema(many=True))
+    @paged(blp, TimeOffSchema, "TimeOffPage")
     @documents_errors(blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List time off (the therapist or their clinic's admin)."""

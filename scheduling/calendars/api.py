@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.paging import paged
 from scheduling.calendars import external, feeds, invites
 from scheduling.calendars.notifications import MESSAGES
 from scheduling.calendars.schemas import (
@@ -98,7 +99,7 @@ class Feed(MethodView):
 @therapist_blp.route("/<uuid:therapist_id>/external-calendars")
 class ExternalCalendars(MethodView):
     @auth_required(therapist_blp, *STAFF)
-    @therapist_blp.response(200, ExternalCalendarSchema(many=True))
+    @paged(therapist_blp, ExternalCalendarSchema, "ExternalCalendarPage")
     @documents_errors(therapist_blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List external calendars with their last refresh and error."""

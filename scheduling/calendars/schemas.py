@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from scheduling.calendars.models import ExternalSource
 from scheduling.schemas import instant
 
 
@@ -25,7 +26,7 @@ class ExternalCalendarSchema(Schema):
     """An external calendar and how its last refresh went."""
 
     id = fields.UUID()
-    source = fields.Function(lambda c: c.source.value)
+    source = fields.Enum(ExternalSource, by_value=True)
     url = fields.String(allow_none=True)
     created_at = instant()
     last_attempt_at = instant(allow_none=True)

@@ -13,6 +13,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import paged
 from scheduling.clients.service import client_consents
 
 blp = ResourceBlueprint("client_consents", __name__, resource="consent", url_prefix="/clients")
@@ -21,7 +22,7 @@ blp = ResourceBlueprint("client_consents", __name__, resource="consent", url_pre
 @blp.route("/<uuid:client_id>/consents")
 class ClientConsents(MethodView):
     @auth_required(blp, Role.THERAPIST, Role.ADMIN)
-    @blp.response(200, StatusSchema(many=True))
+    @paged(blp, StatusSchema, "ConsentStatusPage")
     @documents_errors(blp, 404)
     def get(self, client_id: uuid.UUID) -> Any:
         """Whether your client accepted your clinic's current documents (audit-logged)."""

@@ -33,10 +33,17 @@ class EnrollmentSchema(Schema):
     seated_at = instant(allow_none=True)
 
 
+class RosterSchema(Schema):
+    """Enrolled and waitlisted members in queue order (a client sees only their own place)."""
+
+    enrolled = fields.List(fields.Nested(EnrollmentSchema))
+    waitlisted = fields.List(fields.Nested(EnrollmentSchema))
+
+
 class GroupSessionSchema(Schema):
     """A group session with its roster (host and clinic) or the caller's own place (client)."""
 
     group = fields.Nested(AppointmentSchema)
     seats_taken = fields.Integer()
     waitlist_length = fields.Integer()
-    roster = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(EnrollmentSchema)))
+    roster = fields.Nested(RosterSchema)

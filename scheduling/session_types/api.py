@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.paging import paged
 from scheduling.session_types import service as session_types
 from scheduling.session_types.schemas import (
     PolicySchema,
@@ -32,7 +33,7 @@ STAFF = (Role.THERAPIST, Role.ADMIN)
 
 @blp.route("/<uuid:therapist_id>/session-types")
 class SessionTypes(MethodView):
-    @blp.response(200, SessionTypeSchema(many=True))
+    @paged(blp, SessionTypeSchema, "SessionTypePage")
     @documents_errors(blp, 404)
     def get(self, therapist_id: uuid.UUID) -> Any:
         """List the session types a therapist offers (their own, then clinic defaults)."""

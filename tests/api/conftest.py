@@ -1,4 +1,8 @@
-"""Suite-wide accounting of health-information access: every such call leaves an audit row."""
+"""Suite-wide checks of every API call a test makes.
+
+Health-information access leaves an audit row; every answer matches what the OpenAPI document
+says of its operation and status (so `required`, types and formats are true of real answers).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEvent
 from app.logs import current_request_id
+from tests.openapi_conformance import conformance_problem, document_of
 from tests.phi_endpoints import HEALTH_INFORMATION, OTHER, PUBLIC_DIRECTORY
 
 CLASSIFIED = HEALTH_INFORMATION | PUBLIC_DIRECTORY | OTHER
@@ -49,3 +54,43 @@ def audit_accounting(request: pytest.FixtureRequest) -> Iterator[None]:
             assert rows, f"{endpoint} answered {status} without an audit row"
         elif endpoint in PUBLIC_DIRECTORY:
             assert rows == 0, f"{endpoint} is a public read but wrote {rows} audit rows"
+
+
+@pytest.fixture(autouse=True)
+def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test using the shared app: every API answer it got matches the document."""
+    if "app" not in request.fixturenames and "client" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    problems: list[str] = []
+
+    def check(sender: object, response: Response, **extra: object) -> None:
+        rule = current_request.url_rule
+        if rule is None or not current_request.path.startswith("/api/"):
+            return
+        if current_request.method == "OPTIONS":
+            return
+        body = None
+        if (
+            response.mimetype == "application/json"
+            and not response.is_streamed
+            and response.get_data()
+        ):
+            body = response.get_json(silent=True)
+        problem = conformance_problem(
+            document_of(app),
+            rule.rule,
+            current_request.method,
+            response.status_code,
+            response.mimetype or "",
+            body,
+        )
+        if problem:
+            problems.append(problem)
+
+    with request_finished.connected_to(check, app):
+        yield
+    assert not problems, "answers the OpenAPI document does not describe:\n" + "\n".join(
+        sorted(set(problems))
+    )

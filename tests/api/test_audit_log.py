@@ -84,7 +84,7 @@ def test_booking_a_list_read_and_a_single_read_write_exactly_these_rows(client, 
         [(first.user_id, first.id, clinic), (second.user_id, second.id, clinic)]
     )
     listed = client.get("/api/v1/appointments", headers=practice.therapist_headers)
-    assert len(listed.get_json()) == 2
+    assert len(listed.get_json()["items"]) == 2
     expected = sorted(
         [
             (therapist.user_id, "list", "appointments", first.id, clinic),

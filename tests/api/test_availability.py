@@ -241,7 +241,7 @@ def test_session_types_and_clinic_defaults(client, session, security, therapist,
         },
     )
     assert own.status_code == 201
-    listed = client.get(f"/api/v1/therapists/{therapist.id}/session-types").get_json()
+    listed = client.get(f"/api/v1/therapists/{therapist.id}/session-types").get_json()["items"]
     assert [t["name"] for t in listed] == ["Couples", "Intake call"]
     patched = client.patch(
         f"/api/v1/therapists/{therapist.id}/session-types/{own.get_json()['id']}",
@@ -249,9 +249,8 @@ def test_session_types_and_clinic_defaults(client, session, security, therapist,
         json={"active": False},
     )
     assert patched.status_code == 200
-    assert [
-        t["name"] for t in client.get(f"/api/v1/therapists/{therapist.id}/session-types").get_json()
-    ] == ["Intake call"]
+    offered = client.get(f"/api/v1/therapists/{therapist.id}/session-types").get_json()["items"]
+    assert [t["name"] for t in offered] == ["Intake call"]
     bad = client.post(
         f"/api/v1/therapists/{therapist.id}/session-types",
         headers=headers,

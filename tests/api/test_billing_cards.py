@@ -60,7 +60,7 @@ def test_a_saved_card_is_listed_pays_a_booking_off_session_and_can_be_removed(pr
     )
     assert removed.status_code == 204
     listed = practice.http.get("/api/v1/billing/payment-methods", headers=practice.client_headers)
-    assert listed.get_json() == []
+    assert listed.get_json()["items"] == []
     # Without a card, booking without a hold is refused again.
     assert practice.book(future_hour(days=4), hold=False).status_code == 422
 
@@ -78,7 +78,10 @@ def test_another_clients_card_or_setup_does_not_exist_for_you(practice, session,
         json={"setup_id": setup.get_json()["setup_id"]},
     )
     assert taken.status_code == 404
-    assert practice.http.get("/api/v1/billing/payment-methods", headers=stranger).get_json() == []
+    assert (
+        practice.http.get("/api/v1/billing/payment-methods", headers=stranger).get_json()["items"]
+        == []
+    )
 
 
 def test_an_unknown_setup_id_is_404(practice):

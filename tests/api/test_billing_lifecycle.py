@@ -205,7 +205,9 @@ def test_authentication_required_becomes_a_balance_paid_later(strict, session):
     needed = [m for m in strict.mailer.sent if m["Subject"].startswith("Payment needed")]
     assert len(needed) == 1
     assert f"/billing/payments/{fee.id}" in needed[0].get_content()
-    balance = strict.http.get("/api/v1/billing/balance", headers=strict.client_headers).get_json()
+    balance = strict.http.get("/api/v1/billing/balance", headers=strict.client_headers).get_json()[
+        "items"
+    ]
     assert balance[0]["amount"] == 5_000
     assert balance[0]["open_payments"][0]["id"] == str(fee.id)
 

@@ -329,7 +329,10 @@ def test_only_the_therapist_and_their_admins_set_rates(client, world):
 
 def test_copays_upsert_list_and_delete(client, world):
     assert (
-        client.get(f"{API}/clinics/{world.clinic.id}/copays", headers=world.admin).get_json() == []
+        client.get(f"{API}/clinics/{world.clinic.id}/copays", headers=world.admin).get_json()[
+            "items"
+        ]
+        == []
     )
     assert (
         client.put(
@@ -342,14 +345,19 @@ def test_copays_upsert_list_and_delete(client, world):
     assert created.get_json() == {"insurance_plan": "aetna", "amount": 2000, "currency": "USD"}
     client.put(copay_url(world), headers=world.admin, json={"amount": 2500})
     listed = client.get(f"{API}/clinics/{world.clinic.id}/copays", headers=world.therapist_headers)
-    assert listed.get_json() == [
-        {"insurance_plan": "aetna", "amount": 2500, "currency": "USD"},
-        {"insurance_plan": "cigna", "amount": 3000, "currency": "USD"},
-    ]
+    assert listed.get_json() == {
+        "items": [
+            {"insurance_plan": "aetna", "amount": 2500, "currency": "USD"},
+            {"insurance_plan": "cigna", "amount": 3000, "currency": "USD"},
+        ],
+        "total": 2,
+        "page": 1,
+        "page_size": 50,
+    }
     assert client.delete(copay_url(world, "cigna"), headers=world.admin).status_code == 204
     assert client.delete(copay_url(world, "cigna"), headers=world.admin).status_code == 404
     listed = client.get(f"{API}/clinics/{world.clinic.id}/copays", headers=world.admin).get_json()
-    assert [c["insurance_plan"] for c in listed] == ["aetna"]
+    assert [c["insurance_plan"] for c in listed["items"]] == ["aetna"]
 
 
 def test_a_copay_needs_a_known_plan(client, world):

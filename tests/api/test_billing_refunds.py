@@ -58,7 +58,7 @@ def test_partial_then_full_refund_and_an_over_refund_is_refused(practice, sessio
     }
     listed = practice.http.get(
         f"/api/v1/billing/payments/{payment_id}/refunds", headers=practice.client_headers
-    ).get_json()
+    ).get_json()["items"]
     assert [r["amount"] for r in listed] == [4_000, FEE - 4_000]
 
 

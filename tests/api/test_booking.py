@@ -409,7 +409,7 @@ def test_other_peoples_appointments_are_404(client, session, security, setup):
         )
     assert client.get(url, headers=auth_headers(client, own_admin)).status_code == 200
     assert client.get(url, headers=setup.therapist_headers).status_code == 200
-    mine = client.get("/api/v1/appointments", headers=stranger).get_json()
+    mine = client.get("/api/v1/appointments", headers=stranger).get_json()["items"]
     assert mine == []
     assert (
         session.scalar(select(Appointment.status).where(Appointment.id == uuid.UUID(booked["id"])))
@@ -429,7 +429,7 @@ def test_therapist_schedule_lists_the_window(client, setup):
             "end": iso(first + timedelta(days=1)),
         },
     )
-    assert [a["starts_at"] for a in response.get_json()] == [iso(first)]
+    assert [a["starts_at"] for a in response.get_json()["items"]] == [iso(first)]
     forbidden = client.get(
         f"/api/v1/therapists/{setup.therapist.id}/schedule",
         headers=setup.client_headers,
@@ -464,7 +464,7 @@ def test_appointment_list_filters(client, setup):
         f"/api/v1/appointments/{cancelled['id']}/cancel", headers=setup.client_headers, json={}
     )
     booked = client.get("/api/v1/appointments?status=booked", headers=setup.client_headers)
-    assert [a["starts_at"] for a in booked.get_json()] == [iso(first)]
+    assert [a["starts_at"] for a in booked.get_json()["items"]] == [iso(first)]
     window = client.get(
         "/api/v1/appointments",
         headers=setup.client_headers,
@@ -473,7 +473,7 @@ def test_appointment_list_filters(client, setup):
             "end": iso(second + timedelta(hours=1)),
         },
     )
-    assert [a["id"] for a in window.get_json()] == [cancelled["id"]]
+    assert [a["id"] for a in window.get_json()["items"]] == [cancelled["id"]]
     assert (
         client.get("/api/v1/appointments?status=lost", headers=setup.client_headers).status_code
         == 422

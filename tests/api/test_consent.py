@@ -70,7 +70,7 @@ def test_versions_are_numbered_per_kind_and_listed_newest_first(client, clinic_s
     money = publish(client, clinic_setup, "financial_policy", "Fees").get_json()
     assert (first["version"], second["version"], money["version"]) == (1, 2, 1)
     listed = client.get(f"/api/v1/clinics/{clinic_setup['clinic'].id}/consent-documents")
-    assert [(d["kind"], d["version"]) for d in listed.get_json()] == [
+    assert [(d["kind"], d["version"]) for d in listed.get_json()["items"]] == [
         ("financial_policy", 1),
         ("telehealth_consent", 2),
         ("telehealth_consent", 1),
@@ -142,7 +142,7 @@ def test_booking_waits_for_the_current_versions_and_a_new_version_asks_again(
         "/api/v1/me/consents",
         headers=clinic_setup["client"],
         query_string={"clinic_id": str(clinic_setup["clinic"].id)},
-    ).get_json()
+    ).get_json()["items"]
     assert {(s["document"]["kind"], s["accepted_at"] is not None) for s in status} == {
         ("financial_policy", True),
         ("privacy_notice", False),
@@ -187,9 +187,9 @@ def test_the_therapist_sees_whether_their_client_consented_and_strangers_do_not(
         f"/api/v1/clients/{person.id}/consents", headers=clinic_setup["therapist_headers"]
     )
     assert seen.status_code == 200
-    assert [(s["document"]["id"], s["accepted_at"] is not None) for s in seen.get_json()] == [
-        (current["id"], True)
-    ]
+    assert [
+        (s["document"]["id"], s["accepted_at"] is not None) for s in seen.get_json()["items"]
+    ] == [(current["id"], True)]
     other = make_therapist(session, security, make_clinic(session))
     for headers in (auth_headers(client, other.user),):
         assert (

@@ -58,7 +58,7 @@ def test_a_high_risk_intake_raises_one_alert_per_clinic_and_a_calm_one_none(
     client, session, clinic_people
 ):
     submit(client, clinic_people["client"], [0] * 9)
-    assert alerts(client, clinic_people) == {"items": [], "total": 0}
+    assert alerts(client, clinic_people) == {"items": [], "total": 0, "page": 1, "page_size": 50}
     intake = submit(client, clinic_people["client"], RISKY)
     listed = alerts(client, clinic_people)
     assert listed["total"] == 1

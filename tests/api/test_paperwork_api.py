@@ -72,7 +72,7 @@ def test_therapist_codes_a_session_and_the_client_gets_its_superbill(
             "to": days_ago(1).date().isoformat(),
         },
         headers=mine,
-    ).get_json()
+    ).get_json()["items"]
     assert [line["cpt_code"] for line in listed[0]["lines"]] == ["90791", "90837"]
 
     pdf = client.get(f"{API}/appointments/{second.id}/superbill.pdf", headers=mine)
@@ -162,7 +162,7 @@ def test_another_clients_paperwork_does_not_exist_for_you(client, session, secur
         assert client.get(f"{API}{path}", query_string=query, headers=far_admin).status_code == 404
     admin = auth_headers(client, practice.admin)
     listed = client.get(f"{API}/good-faith-estimates", query_string=query, headers=admin)
-    assert [e["id"] for e in listed.get_json()] == [estimate["id"]]
+    assert [e["id"] for e in listed.get_json()["items"]] == [estimate["id"]]
     assert client.get(f"{API}/superbills", headers=admin).status_code == 422  # whose?
 
 
@@ -224,7 +224,7 @@ def test_superbill_range_rejects_bad_dates(client, session, security, practice):
         headers=mine,
     )
     assert empty.status_code == 200
-    assert empty.get_json() == []
+    assert empty.get_json()["items"] == []
 
 
 def test_booking_a_first_session_issues_an_estimate_once(client, session, security, practice):
@@ -242,7 +242,7 @@ def test_booking_a_first_session_issues_an_estimate_once(client, session, securi
             headers=mine,
         )
         assert booked.status_code == 201, booked.get_json()
-    estimates = client.get(f"{API}/good-faith-estimates", headers=mine).get_json()
+    estimates = client.get(f"{API}/good-faith-estimates", headers=mine).get_json()["items"]
     assert len(estimates) == 1
     assert estimates[0]["total"] == 12 * 15_000
     assert [item["cpt"] for item in estimates[0]["items"]] == ["90791", "90834"]

@@ -92,7 +92,7 @@ def test_conflict_books_nothing_and_lists_the_dates(
     assert response.status_code == 409
     conflicts = response.get_json()["errors"]["conflicts"]
     assert [c["start"] for c in conflicts] == [taken.isoformat()]
-    assert client.get("/api/v1/appointments", headers=headers).get_json() == []
+    assert client.get("/api/v1/appointments", headers=headers).get_json()["items"] == []
 
 
 def test_skip_conflicts_books_the_rest(client, session, security, therapist, session_type, patient):
@@ -129,7 +129,8 @@ def test_cancel_one_or_all_following(client, therapist, session_type, patient):
         json={"scope": "following"},
     )
     assert [a["id"] for a in rest.get_json()] == [a["id"] for a in booked[2:]]
-    statuses = [a["status"] for a in client.get("/api/v1/appointments", headers=headers).get_json()]
+    listed = client.get("/api/v1/appointments", headers=headers).get_json()["items"]
+    statuses = [a["status"] for a in listed]
     assert statuses == ["booked", "cancelled", "cancelled", "cancelled", "cancelled"]
 
 

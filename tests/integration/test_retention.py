@@ -131,6 +131,7 @@ def test_the_command_reports_and_fails_when_a_category_fails(
     committed, aged, database_url, tmp_path, monkeypatch
 ):
     app = create_app(app_config_for_tests(database_url, tmp_path))
+    monkeypatch.setattr("app.cli.utcnow", lambda: aged)  # a slow start must not age the rows
     dry = app.test_cli_runner().invoke(args=["privacy", "retention", "--dry-run"])
     assert dry.exit_code == 0
     assert "audit events: would delete 1" in dry.output  # the defaults match PERIODS
