@@ -26,6 +26,10 @@ class InvalidRequest(DomainError):
     """The request is well-formed but breaks a business rule."""
 
 
+class PreconditionFailed(DomainError):
+    """The write was based on a version of the resource that is no longer current (If-Match)."""
+
+
 class AuthenticationFailed(DomainError):
     """Credentials or tokens are missing, wrong, expired or revoked."""
 

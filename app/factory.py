@@ -39,10 +39,12 @@ from app.privacy_rights.api import blueprints as privacy_blueprints
 from app.privacy_rights.erasure import ERASERS, ErasureRegistry, erase_platform_data
 from app.privacy_rights.export import EXPORTS, ExportRegistry
 from app.privacy_rights.platform import register_platform_exports
-from app.web.api import init_api
+from app.web.api import API_PREFIX, init_api
 from app.web.errors import register_error_handlers
 from app.web.extensions import db, init_cors, init_rate_limits, install_adapters
 from app.web.ops import ops
+from app.web.query_strings import init_query_checks
+from app.web.rendering import init_rendering
 from app.web.requests import init_request_ids
 
 
@@ -59,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     install_adapters(app, wire(app.config))
     rate_limited = (identity_blp, account_links_blp, mfa_blp)
-    init_api(
+    api = init_api(
         app,
         (
             identity_blp,
@@ -81,6 +83,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_pages)
     init_rate_limits(app, *rate_limited)
     init_cors(app)
+    init_rendering(app)
+    init_query_checks(app, api, prefix=API_PREFIX)
     register_error_handlers(app)
     init_request_ids(app)
     register_commands(app)

@@ -15,6 +15,7 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from app.web.idempotency import idempotent
+from app.web.locations import located
 from matching.crisis_alerts.api import blueprints as crisis_alert_blueprints
 from matching.intake import service as intakes
 from matching.intake.crisis import CRISIS_DIRECTORY
@@ -39,6 +40,7 @@ class Intakes(MethodView):
     @auth_required(blp, Role.CLIENT)
     @idempotent(blp)
     @blp.arguments(IntakeSchema)
+    @located("/intakes/{id}")
     @blp.response(201, IntakeViewSchema)
     def post(self, answers: dict[str, Any]) -> Any:
         """Submit an intake; a high-risk answer returns crisis resources at once."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
+from app.web.fields import Instant
 from app.web.fields import instant as fields_instant
 from scheduling.availability.models import MINUTES_PER_DAY
 
@@ -35,7 +36,7 @@ class WallClock(fields.Field[int]):
         return total
 
 
-def instant(**kwargs: Any) -> fields.AwareDateTime:
+def instant(**kwargs: Any) -> Instant:
     """An ISO 8601 instant that must carry its UTC offset, within app.web.fields' years."""
     return fields_instant(**kwargs)
 

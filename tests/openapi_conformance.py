@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS31Validator
 
-_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-
-
-def openapi_path(rule: str) -> str:
-    """The document's path of a Flask rule: `<uuid:appointment_id>` becomes `{appointment_id}`."""
-    return _RULE_ARGUMENT.sub(r"{\1}", rule)
+from app.web.openapi import openapi_path
 
 
 def conformance_problem(

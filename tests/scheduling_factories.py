@@ -69,8 +69,9 @@ def future_hour(days: int = 3, hour: int = 10) -> datetime:
 
 
 def iso(instant: datetime) -> str:
-    """ISO 8601 with offset, as clients send it."""
-    return instant.isoformat()
+    """ISO 8601 as the API writes it: UTC with Z (any other offset kept)."""
+    text = instant.isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def past_appointment(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import one_line
+from app.web.fields import Instant, one_line
 
 
 def page_field() -> fields.Integer:
@@ -24,8 +24,8 @@ class AuditQuerySchema(Schema):
     client_id = fields.UUID(load_default=None, metadata={"description": "Whose record"})
     action = one_line(40, load_default=None)
     resource_type = one_line(40, load_default=None)
-    since = fields.AwareDateTime(load_default=None, metadata={"description": "Inclusive"})
-    until = fields.AwareDateTime(load_default=None, metadata={"description": "Exclusive"})
+    since = Instant(load_default=None, metadata={"description": "Inclusive"})
+    until = Instant(load_default=None, metadata={"description": "Exclusive"})
     page = page_field()
     page_size = page_size_field()
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
@@ -42,7 +42,7 @@ class AuditRowSchema(Schema):
     """Who did what to whose record, and when."""
 
     id = fields.UUID(required=True)
-    at = fields.AwareDateTime(required=True)
+    at = Instant(required=True)
     actor_id = fields.UUID(required=True, allow_none=True)
     actor_role = fields.String(required=True, allow_none=True)
     actor_name = fields.String(required=True, allow_none=True)

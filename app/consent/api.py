@@ -22,6 +22,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
+from app.web.locations import located
 from app.web.paging import paged
 
 clinic_blp = ResourceBlueprint(
@@ -44,6 +45,7 @@ class ClinicDocuments(MethodView):
 
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(PublishSchema)
+    @located("/consent-documents/{id}")
     @clinic_blp.response(201, DocumentSchema)
     @documents_errors(clinic_blp, 404, 409)
     def post(self, data: dict[str, Any], clinic_id: uuid.UUID) -> Any:
@@ -55,6 +57,7 @@ class ClinicDocuments(MethodView):
 
 @document_blp.route("/<uuid:document_id>")
 class Document(MethodView):
+    @document_blp.etag
     @document_blp.response(200, DocumentSchema)
     @documents_errors(document_blp, 404)
     def get(self, document_id: uuid.UUID) -> Any:
@@ -75,6 +78,7 @@ class MyConsents(MethodView):
 
     @auth_required(me_blp, Role.CLIENT)
     @me_blp.arguments(AcceptSchema)
+    @located("/me/consents")
     @me_blp.response(201, AcceptanceSchema(many=True))
     @documents_errors(me_blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.consent.models import ConsentKind
-from app.web.fields import one_line
+from app.web.fields import Instant, one_line
 from app.web.paging import PageQuerySchema
 
 
@@ -32,7 +32,7 @@ class DocumentSchema(Schema):
     version = fields.Integer(required=True)
     title = fields.String(required=True)
     body = fields.String(required=True)
-    published_at = fields.AwareDateTime(required=True)
+    published_at = Instant(required=True)
 
 
 class AcceptSchema(Schema):
@@ -47,7 +47,7 @@ class AcceptanceSchema(Schema):
     """One acceptance: which version, when, from where."""
 
     document_id = fields.UUID(required=True)
-    accepted_at = fields.AwareDateTime(required=True)
+    accepted_at = Instant(required=True)
     ip_address = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
 
@@ -56,7 +56,7 @@ class StatusSchema(Schema):
     """A clinic's current document and whether the client accepted it."""
 
     document = fields.Nested(DocumentSchema, required=True)
-    accepted_at = fields.AwareDateTime(required=True, allow_none=True)
+    accepted_at = Instant(required=True, allow_none=True)
 
 
 class ClinicQuerySchema(PageQuerySchema):

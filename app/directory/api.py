@@ -32,7 +32,9 @@ from app.vocabularies import VOCABULARIES
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal, security
+from app.web.conditional import if_match
 from app.web.extensions import adapter, db
+from app.web.locations import located
 from app.web.paging import paged
 
 vocabularies_blp = ResourceBlueprint(
@@ -66,6 +68,7 @@ class Clinics(MethodView):
 
 
 @clinics_blp.route("/<uuid:clinic_id>")
+@clinics_blp.etag
 class ClinicById(MethodView):
     @clinics_blp.response(200, ClinicSchema)
     @documents_errors(clinics_blp, 404)
@@ -80,7 +83,11 @@ class ClinicById(MethodView):
     def patch(self, changes: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Edit your clinic (admin)."""
         return clinics.update_clinic(
-            session=db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
+            session=db.session,
+            principal=current_principal(),
+            clinic_id=clinic_id,
+            changes=changes,
+            precondition=if_match(clinics_blp, ClinicSchema),
         )
 
 
@@ -88,6 +95,7 @@ class ClinicById(MethodView):
 class ClinicAdmins(MethodView):
     @auth_required(clinics_blp, Role.ADMIN)
     @clinics_blp.arguments(AdminCreateSchema)
+    @located("/clinics/{clinic_id}")
     @clinics_blp.response(201, StaffCreatedSchema)
     @documents_errors(clinics_blp, 404, 409)
     def post(self, data: dict[str, Any], clinic_id: uuid.UUID) -> dict[str, Any]:
@@ -119,6 +127,7 @@ class Therapists(MethodView):
 
     @auth_required(therapists_blp, Role.ADMIN)
     @therapists_blp.arguments(TherapistCreateSchema)
+    @located("/therapists/{therapist[id]}")
     @therapists_blp.response(201, TherapistCreatedSchema)
     @documents_errors(therapists_blp, 409)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -135,6 +144,7 @@ class Therapists(MethodView):
 
 
 @therapists_blp.route("/<uuid:therapist_id>")
+@therapists_blp.etag
 class TherapistById(MethodView):
     @therapists_blp.response(200, TherapistSchema)
     @documents_errors(therapists_blp, 404)
@@ -148,12 +158,15 @@ class TherapistById(MethodView):
     @documents_errors(therapists_blp, 404)
     def patch(self, changes: dict[str, Any], therapist_id: uuid.UUID) -> Any:
         """Edit a profile: your own (therapist) or one in your clinic (admin)."""
-        return therapists.update_therapist(
+        updated = therapists.update_therapist(
             session=db.session,
             principal=current_principal(),
             therapist_id=therapist_id,
             changes=changes,
+            precondition=if_match(therapists_blp, TherapistSchema),
         )
+        therapists_blp.set_etag(updated, TherapistSchema)  # the public profile's, as GET sends
+        return updated
 
     @auth_required(therapists_blp, Role.ADMIN)
     @therapists_blp.response(204)
@@ -168,6 +181,7 @@ class TherapistById(MethodView):
 @me_blp.route("")
 class Me(MethodView):
     @auth_required(me_blp, mfa_optional=True)
+    @me_blp.etag
     @me_blp.response(200, MeSchema)
     def get(self) -> dict[str, Any]:
         """Show your account and profile."""

@@ -18,6 +18,7 @@ from app.identity.accounts import issue_setup_token, new_user
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import Principal
+from app.preconditions import Precondition, unconditional
 
 
 def slugify(name: str) -> str:
@@ -40,27 +41,37 @@ def list_clinics(*, session: Session) -> list[Clinic]:
     return list(session.scalars(select(Clinic).order_by(Clinic.name)))
 
 
-def get_clinic(clinic_id: uuid.UUID, *, session: Session) -> Clinic:
-    """Return a clinic or raise ClinicNotFound."""
-    clinic = session.get(Clinic, clinic_id)
+def get_clinic(clinic_id: uuid.UUID, *, session: Session, for_update: bool = False) -> Clinic:
+    """Return a clinic (locked and re-read `for_update`) or raise ClinicNotFound."""
+    clinic = session.get(
+        Clinic, clinic_id, with_for_update=for_update, populate_existing=for_update
+    )
     if clinic is None:
         raise ClinicNotFound("No clinic with this id.")
     return clinic
 
 
-def managed_clinic(principal: Principal, clinic_id: uuid.UUID, *, session: Session) -> Clinic:
+def managed_clinic(
+    principal: Principal, clinic_id: uuid.UUID, *, session: Session, for_update: bool = False
+) -> Clinic:
     """Return the clinic if the caller administers it; otherwise it does not exist for them."""
     if principal.user.role is not Role.ADMIN or principal.user.clinic_id != clinic_id:
         raise ClinicNotFound("No clinic with this id among those you manage.")
-    return get_clinic(clinic_id, session=session)
+    return get_clinic(clinic_id, session=session, for_update=for_update)
 
 
 @unit_of_work
 def update_clinic(
-    *, session: Session, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
+    *,
+    session: Session,
+    principal: Principal,
+    clinic_id: uuid.UUID,
+    changes: dict[str, Any],
+    precondition: Precondition = unconditional,
 ) -> Clinic:
     """Edit the caller's clinic."""
-    clinic = managed_clinic(principal, clinic_id, session=session)
+    clinic = managed_clinic(principal, clinic_id, session=session, for_update=True)
+    precondition(clinic)
     for name, value in changes.items():
         setattr(clinic, name, value)
     return clinic

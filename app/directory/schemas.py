@@ -8,6 +8,7 @@ from app.directory.models import FACETS
 from app.identity.schemas import UserSchema
 from app.privacy import clinical_words_in
 from app.web.fields import (
+    Instant,
     Money,
     TimeZone,
     calendar_date,
@@ -124,7 +125,7 @@ class TherapistCreatedSchema(Schema):
 
     therapist = fields.Nested(TherapistStaffSchema)
     setup_token = fields.String()
-    setup_token_expires_at = fields.AwareDateTime()
+    setup_token_expires_at = Instant()
 
 
 class TherapistQuerySchema(Schema):
@@ -182,7 +183,7 @@ class StaffCreatedSchema(Schema):
 
     user = fields.Nested(UserSchema)
     setup_token = fields.String()
-    setup_token_expires_at = fields.AwareDateTime()
+    setup_token_expires_at = Instant()
 
 
 class VocabularyEntrySchema(Schema):

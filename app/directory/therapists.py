@@ -22,6 +22,7 @@ from app.identity.accounts import issue_setup_token, new_user
 from app.identity.models import Role, User
 from app.identity.security import Security
 from app.identity.service import Principal, revoke_all_sessions
+from app.preconditions import Precondition, unconditional
 
 # Fields only the clinic may set: credentials it verified, prices, capacity, insurance contracts.
 ADMIN_ONLY_FIELDS = frozenset(
@@ -46,11 +47,14 @@ def live_therapists() -> Select[TherapistProfile]:
     )
 
 
-def get_therapist(therapist_id: uuid.UUID, *, session: Session) -> TherapistProfile:
-    """Return a listed therapist or raise TherapistNotFound."""
-    profile = session.scalars(
-        live_therapists().where(TherapistProfile.id == therapist_id)
-    ).one_or_none()
+def get_therapist(
+    therapist_id: uuid.UUID, *, session: Session, for_update: bool = False
+) -> TherapistProfile:
+    """Return a listed therapist (locked and re-read `for_update`) or raise TherapistNotFound."""
+    query = live_therapists().where(TherapistProfile.id == therapist_id)
+    if for_update:
+        query = query.with_for_update(of=TherapistProfile).execution_options(populate_existing=True)
+    profile = session.scalars(query).one_or_none()
     if profile is None:
         raise TherapistNotFound("No therapist with this id.")
     return profile
@@ -141,12 +145,18 @@ def may_manage(principal: Principal, therapist: TherapistProfile) -> bool:
 
 @unit_of_work
 def update_therapist(
-    *, session: Session, principal: Principal, therapist_id: uuid.UUID, changes: dict[str, Any]
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    changes: dict[str, Any],
+    precondition: Precondition = unconditional,
 ) -> TherapistProfile:
     """Edit a profile: the therapist their own, an admin those of their clinic."""
-    therapist = get_therapist(therapist_id, session=session)
+    therapist = get_therapist(therapist_id, session=session, for_update=True)
     if not may_manage(principal, therapist):
         raise ProfileNotEditable("You may not edit this therapist's profile.")
+    precondition(therapist)
     if principal.role is not Role.ADMIN:
         forbidden = sorted(ADMIN_ONLY_FIELDS & changes.keys())
         if forbidden:
@@ -176,10 +186,10 @@ def deactivate_therapist(
 
 
 def managed_therapist(
-    principal: Principal, therapist_id: uuid.UUID, *, session: Session
+    principal: Principal, therapist_id: uuid.UUID, *, session: Session, for_update: bool = False
 ) -> TherapistProfile:
     """Return the therapist if the caller manages them (themself or their clinic's admin)."""
-    therapist = get_therapist(therapist_id, session=session)
+    therapist = get_therapist(therapist_id, session=session, for_update=for_update)
     if not may_manage(principal, therapist):
         raise ProfileNotEditable("Only the therapist or an admin of their clinic may do this.")
     return therapist

@@ -22,6 +22,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal, security
 from app.web.extensions import db
+from app.web.locations import located
 
 blp = ResourceBlueprint("auth", __name__, resource="auth", url_prefix="/auth")
 # Every POST here is rate-limited per client address (see app.web.extensions.init_rate_limits).
@@ -30,6 +31,7 @@ blp = ResourceBlueprint("auth", __name__, resource="auth", url_prefix="/auth")
 @blp.route("/register")
 class Register(MethodView):
     @blp.arguments(RegisterSchema)
+    @located("/me")
     @blp.response(201, TokenPairSchema)
     @documents_errors(blp, 409, 429)
     def post(self, data: dict[str, Any]) -> service.TokenPair:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import TimeZone, calendar_date, code, email_address, one_line
+from app.web.fields import Instant, TimeZone, calendar_date, code, email_address, one_line
 
 PASSWORD: dict[str, Any] = {"validate": validate.Length(min=1, max=1024), "load_only": True}
 
@@ -33,9 +33,7 @@ class TokenPairSchema(Schema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
     token_type = fields.Constant("Bearer", metadata={"type": "string", "enum": ["Bearer"]})
-    expires_at = fields.AwareDateTime(
-        required=True, metadata={"description": "Access token expiry"}
-    )
+    expires_at = Instant(required=True, metadata={"description": "Access token expiry"})
     user = fields.Nested(UserSchema, required=True)
 
 
@@ -54,14 +52,14 @@ class LoginResultSchema(Schema):
         allow_none=True,
         metadata={"type": "string", "enum": ["Bearer", None]},
     )
-    expires_at = fields.AwareDateTime(
+    expires_at = Instant(
         required=True, allow_none=True, metadata={"description": "Access token expiry"}
     )
     user = fields.Nested(UserSchema, required=True, allow_none=True)
     mfa_token = fields.String(
         required=True, allow_none=True, metadata={"description": "Single use, 5 minutes"}
     )
-    mfa_expires_at = fields.AwareDateTime(required=True, allow_none=True)
+    mfa_expires_at = Instant(required=True, allow_none=True)
 
 
 class LoginSchema(Schema):

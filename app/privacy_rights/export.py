@@ -121,7 +121,7 @@ def _json(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return value  # the web layer renders instants like every other answer
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
     if hasattr(value, "value"):  # an enum

@@ -46,6 +46,13 @@ RESOURCES = {
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+IF_MATCH_OPTIONAL = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you read: the write is refused (412) if it changed since",
+    "schema": {"type": "string"},
+}
 T = TypeVar("T")
 
 
@@ -70,6 +77,29 @@ class ResourceBlueprint(Blueprint):  # type: ignore[misc]
         )
         return decorator
 
+    # ETags: If-Match is optional; when sent, the use case checks it (app.web.conditional).
+
+    def _check_precondition(self) -> None:
+        """Let writes without If-Match through (flask-smorest would answer 428)."""
+
+    def _verify_check_etag(self) -> None:
+        """The use case checks If-Match in its transaction, not the view."""
+
+    def _prepare_etag_doc(
+        self, doc: dict[str, Any], doc_info: dict[str, Any], **kwargs: Any
+    ) -> Any:
+        prepared = super()._prepare_etag_doc(doc, doc_info, **kwargs)
+        prepared.get("responses", {}).pop(428, None)
+        parameters = prepared.get("parameters", [])
+        if "IF_MATCH" in parameters:
+            parameters[parameters.index("IF_MATCH")] = IF_MATCH_OPTIONAL
+        return prepared
+
+    def representation_etag(self, dumped: Any) -> str:
+        """The ETag of a dumped representation, as GET answers compute it."""
+        etag: str = self._generate_etag(dumped)
+        return etag
+
     # Typed pass-throughs of the flask-smorest decorators the views use.
 
     def arguments(self, schema: Any, **kwargs: Any) -> Callable[[F], F]:
@@ -88,6 +118,11 @@ class ResourceBlueprint(Blueprint):  # type: ignore[misc]
         """Document another response of the view."""
         decorator: Callable[[F], F] = super().alt_response(status_code, response, **kwargs)
         return decorator
+
+    def etag(self, obj: T) -> T:
+        """ETag the answers (304 to If-None-Match); writes may send If-Match."""
+        decorated: T = super().etag(obj)
+        return decorated
 
     @staticmethod
     def doc(**kwargs: Any) -> Callable[[F], F]:

@@ -17,6 +17,7 @@ from app.exceptions import (
     InvalidRequest,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     TooManyAttempts,
 )
 
@@ -28,6 +29,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    PreconditionFailed: 412,
     TooManyAttempts: 429,
 }
 
@@ -37,6 +39,7 @@ STATUS_NAMES = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    412: "Precondition Failed",
     429: "Too Many Requests",
 }
 
@@ -80,9 +83,11 @@ def handle_domain_error(error: DomainError) -> tuple[dict[str, Any], int, dict[s
     return error_body(code, status, error.message, error.errors), code, headers
 
 
-def handle_http_exception(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+def handle_http_exception(error: HTTPException) -> tuple[Any, int, dict[str, str]]:
     """Render Flask, werkzeug, webargs and flask-limiter errors in the one shape."""
     code = error.code or 500
+    if code < 400:  # 304 Not Modified (If-None-Match) has no body
+        return "", code, {}
     data = getattr(error, "data", None) or {}
     message = data.get("message") or error.description or error.name
     errors = data.get("errors") or data.get("messages")

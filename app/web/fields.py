@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from app.vocabularies import TIME_ZONES, VOCABULARIES
+from app.web.rendering import render_instant
 
 # Every instant and date a request may carry lies in these years: far enough for any booking,
 # history or birth date, and far from datetime's limits (years 1 and 9999), so no arithmetic on
@@ -38,11 +39,21 @@ def _with_check(kwargs: dict[str, Any], check: Any) -> list[Any]:
     return [check, *(extra if isinstance(extra, list | tuple) else [extra])]
 
 
-def instant(**kwargs: Any) -> fields.AwareDateTime:
+class Instant(fields.AwareDateTime):
+    """An instant: read as ISO 8601 with its offset; written in UTC with Z, or in the `tz` asked."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else render_instant(value)
+
+
+def instant(**kwargs: Any) -> Instant:
     """An ISO 8601 instant that must carry its UTC offset, between EARLIEST_YEAR and LATEST_YEAR."""
     kwargs.setdefault("metadata", {"description": "ISO 8601 with offset"})
     checks = _with_check(kwargs, _instant_in_range)
-    return fields.AwareDateTime(format="iso", validate=checks, **kwargs)
+    return Instant(validate=checks, **kwargs)
 
 
 def calendar_date(**kwargs: Any) -> fields.Date:

@@ -8,12 +8,14 @@ pass, run once every blueprint is registered, makes the document say what respon
   requests and responses share gets a `...Response` copy for the responses, without its
   write-only fields;
 - an enum without a type (a nullable marshmallow Enum) gets the type of its values;
-- each operation gets its operationId from `OPERATION_IDS`, and 429 where a rate limit applies.
+- each operation gets its operationId from `OPERATION_IDS`, 429 where a rate limit applies,
+  and the `tz` parameter every operation takes (`app.web.rendering`).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,6 +26,18 @@ from app.web.operation_ids import OPERATION_IDS
 METHODS = ("get", "put", "post", "patch", "delete")
 REF_PREFIX = "#/components/schemas/"
 OPTIONAL = "x-optional"
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+RENDER_ZONE = {
+    "in": "query",
+    "name": "tz",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 64, "example": "America/New_York"},
+    "description": "Render every instant of the answer in this IANA zone (default: UTC, as Z)",
+}
+LOCATION = {
+    "description": "Where the created resource (or the list it joined) can be read",
+    "schema": {"type": "string"},
+}
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
 RESPONSE_SUFFIX = "Response"
 
@@ -34,9 +48,16 @@ def finish_document(spec: APISpec, *, prefix: str, rate_limited: Iterable[str]) 
     schemas: dict[str, dict[str, Any]] = spec.components.schemas
     _name_operations(paths, prefix)
     _document_rate_limits(paths, tuple(f"{prefix}{path}" for path in rate_limited))
+    _document_render_zone(paths)
+    _document_locations(paths)
     for schema in schemas.values():
         _tidy(schema)
     _require_response_fields(paths, schemas, spec.components.responses)
+
+
+def openapi_path(rule: str) -> str:
+    """The document's path of a Flask rule: `<uuid:appointment_id>` becomes `{appointment_id}`."""
+    return _RULE_ARGUMENT.sub(r"{\1}", rule)
 
 
 def operations(paths: dict[str, dict[str, Any]]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -65,6 +86,20 @@ def _document_rate_limits(paths: dict[str, dict[str, Any]], prefixes: tuple[str,
             operation["responses"].setdefault(
                 "429", {"$ref": "#/components/responses/TOO_MANY_REQUESTS"}
             )
+
+
+def _document_render_zone(paths: dict[str, dict[str, Any]]) -> None:
+    for _, _, operation in operations(paths):
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("in") == "query" and p.get("name") == "tz" for p in parameters):
+            parameters.append(dict(RENDER_ZONE))
+
+
+def _document_locations(paths: dict[str, dict[str, Any]]) -> None:
+    for _, _, operation in operations(paths):
+        created = operation.get("responses", {}).get("201")
+        if isinstance(created, dict) and "$ref" not in created:
+            created.setdefault("headers", {})["Location"] = LOCATION
 
 
 def _tidy(node: Any) -> None:

@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.locations import located
 from app.web.paging import paged
 from billing.paperwork import coding, estimate_service, identity, superbills
 from billing.paperwork.schemas import (
@@ -151,6 +152,7 @@ class Estimates(MethodView):
 
     @auth_required(estimates_blp, Role.CLIENT)
     @estimates_blp.arguments(EstimateRequestSchema)
+    @located("/good-faith-estimates/{id}")
     @estimates_blp.response(201, EstimateSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Ask for a good-faith estimate of a therapist's sessions."""
@@ -162,6 +164,7 @@ class Estimates(MethodView):
 @estimates_blp.route("/<uuid:estimate_id>")
 class EstimateById(MethodView):
     @auth_required(estimates_blp)
+    @estimates_blp.etag
     @estimates_blp.response(200, EstimateSchema)
     @documents_errors(estimates_blp, 404)
     def get(self, estimate_id: uuid.UUID) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.web.fields import calendar_date, one_line
+from app.web.fields import Instant, calendar_date, one_line
 from app.web.paging import PageQuerySchema
 from billing.paperwork.codes import MAX_DIAGNOSES, ServiceKind
 from billing.paperwork.estimates import DEFAULT_EXPECTED_SESSIONS
@@ -38,7 +38,7 @@ class CodingSchema(Schema):
     diagnosis_codes = fields.List(fields.String())
     service_kind = fields.Enum(ServiceKind, by_value=True)
     coded_by_id = fields.UUID()
-    coded_at = fields.AwareDateTime(format="iso")
+    coded_at = Instant()
 
 
 class BillingIdentitySchema(Schema):
@@ -113,7 +113,7 @@ class SuperbillSchema(Schema):
     currency = fields.String()
     total_fee = fields.Integer()
     total_paid = fields.Integer()
-    issued_at = fields.AwareDateTime(format="iso")
+    issued_at = Instant()
 
 
 class EstimateRequestSchema(Schema):
@@ -150,7 +150,7 @@ class EstimateSchema(Schema):
     therapist_id = fields.UUID(attribute="estimate.therapist_id")
     session_type_id = fields.UUID(attribute="estimate.session_type_id")
     appointment_id = fields.UUID(attribute="estimate.appointment_id", allow_none=True)
-    issued_at = fields.AwareDateTime(format="iso", attribute="estimate.issued_at")
+    issued_at = Instant(attribute="estimate.issued_at")
     patient_name = fields.String()
     date_of_birth = fields.Date(allow_none=True)
     provider = fields.Nested(ProviderSchema)

@@ -14,6 +14,7 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from app.web.idempotency import idempotent
+from app.web.locations import located
 from app.web.paging import page_request, paged
 from billing.ledger.receipts import RECEIPT_SETTINGS
 from billing.payments import cards, checkout, queries, refunds, webhooks
@@ -86,6 +87,7 @@ class Payments(MethodView):
 @payments_blp.route("/<uuid:payment_id>")
 class PaymentById(MethodView):
     @auth_required(payments_blp)
+    @payments_blp.etag
     @payments_blp.response(200, PaymentSchema)
     @documents_errors(payments_blp, 404)
     def get(self, payment_id: uuid.UUID) -> Any:
@@ -141,6 +143,7 @@ class Refunds(MethodView):
     @auth_required(payments_blp, Role.ADMIN)
     @idempotent(payments_blp)
     @payments_blp.arguments(RefundRequestSchema)
+    @located("/billing/payments/{payment_id}/refunds")
     @payments_blp.response(201, RefundSchema)
     @documents_errors(payments_blp, 404, 409)
     def post(self, data: dict[str, Any], payment_id: uuid.UUID) -> Any:
@@ -170,6 +173,7 @@ class Cards(MethodView):
 
     @auth_required(cards_blp, Role.CLIENT)
     @cards_blp.arguments(AccountQuerySchema, location="query")
+    @located("/billing/payment-methods")
     @cards_blp.response(201, CardSetupSchema)
     @documents_errors(cards_blp, 404)
     def post(self, query: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from app.identity.models import Role
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
+from app.web.conditional import if_match
 from app.web.extensions import db
 from app.web.paging import paged
 from billing.pricing import coverage, policies, rates, session_fees
@@ -48,6 +49,7 @@ STAFF = (Role.THERAPIST, Role.ADMIN)
 
 
 @clinic_blp.route("/<uuid:clinic_id>/billing-policy")
+@clinic_blp.etag
 class BillingPolicy(MethodView):
     @auth_required(clinic_blp, *STAFF)
     @clinic_blp.response(200, BillingPolicySchema)
@@ -63,7 +65,11 @@ class BillingPolicy(MethodView):
     def put(self, fields: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Set every field of the clinic's billing policy (admin)."""
         return policies.set_billing_policy(
-            session=db.session, principal=current_principal(), clinic_id=clinic_id, fields=fields
+            session=db.session,
+            principal=current_principal(),
+            clinic_id=clinic_id,
+            fields=fields,
+            precondition=if_match(clinic_blp, BillingPolicySchema),
         )
 
 

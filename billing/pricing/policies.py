@@ -13,6 +13,7 @@ from app.directory.clinics import get_clinic, managed_clinic
 from app.directory.exceptions import ClinicNotFound
 from app.identity.models import Role
 from app.identity.service import Principal
+from app.preconditions import Precondition, unconditional
 from billing.exceptions import InvalidPrice
 from billing.money import MAX_AMOUNT, is_currency
 from billing.pricing.models import (
@@ -79,10 +80,16 @@ def viewable_policy(
 
 @unit_of_work
 def set_billing_policy(
-    *, session: Session, principal: Principal, clinic_id: uuid.UUID, fields: dict[str, Any]
+    *,
+    session: Session,
+    principal: Principal,
+    clinic_id: uuid.UUID,
+    fields: dict[str, Any],
+    precondition: Precondition = unconditional,
 ) -> BillingPolicy:
     """Set every field of the clinic's billing policy, creating it the first time (admin)."""
-    managed_clinic(principal, clinic_id, session=session)
+    managed_clinic(principal, clinic_id, session=session, for_update=True)
+    precondition(billing_policy(clinic_id, session=session))
     fields = {**fields, "currency": fields["currency"].strip().upper()}
     _check_policy(fields)
     policy = session.get(BillingPolicy, clinic_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import one_line
+from app.web.fields import Instant, one_line
 from app.web.paging import PageQuerySchema, page_schema
 
 
@@ -26,12 +26,12 @@ class AlertSchema(Schema):
     id = fields.UUID(required=True)
     intake_id = fields.UUID(required=True)
     clinic_id = fields.UUID(required=True)
-    raised_at = fields.AwareDateTime(required=True)
-    acknowledged_at = fields.AwareDateTime(required=True, allow_none=True)
+    raised_at = Instant(required=True)
+    acknowledged_at = Instant(required=True, allow_none=True)
     acknowledged_by_id = fields.UUID(required=True, allow_none=True)
     note = fields.String(required=True, allow_none=True)
     escalations = fields.Integer(required=True)
-    escalated_at = fields.AwareDateTime(required=True, allow_none=True)
+    escalated_at = Instant(required=True, allow_none=True)
 
 
 AlertPageSchema = page_schema(AlertSchema, "AlertPage")

@@ -13,6 +13,7 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
 from app.web.idempotency import idempotent
+from app.web.locations import located
 from app.web.paging import page_request
 from scheduling.appointments import booking, confirmation, lifecycle, queries, series
 from scheduling.appointments.models import AppointmentStatus
@@ -51,6 +52,7 @@ class Appointments(MethodView):
     @auth_required(blp, Role.CLIENT)
     @idempotent(blp)
     @blp.arguments(BookingSchema)
+    @located("/appointments/{id}")
     @blp.response(201, AppointmentSchema)
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
@@ -74,12 +76,14 @@ class Appointments(MethodView):
             start=query.get("start"),
             end=query.get("end"),
             status=query.get("status"),
+            series_id=query.get("series_id"),
         )
 
 
 @blp.route("/<uuid:appointment_id>")
 class AppointmentById(MethodView):
     @auth_required(blp)
+    @blp.etag
     @blp.response(200, AppointmentSchema)
     @documents_errors(blp, 404)
     def get(self, appointment_id: uuid.UUID) -> Any:
@@ -171,6 +175,7 @@ class Series(MethodView):
     @auth_required(series_blp, Role.CLIENT)
     @idempotent(series_blp)
     @series_blp.arguments(SeriesRequestSchema)
+    @located("/appointments?series_id={series_id}")
     @series_blp.response(201, SeriesResultSchema)
     @documents_errors(series_blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:

@@ -27,6 +27,7 @@ def list_appointments(
     end: datetime | None,
     status: AppointmentStatus | None,
     paging: PageRequest,
+    series_id: uuid.UUID | None = None,
 ) -> Page[Appointment]:
     """One page of the caller's appointments (an admin: their clinic's), soonest first."""
     query = visible_to(principal, session=session)
@@ -36,6 +37,8 @@ def list_appointments(
         query = query.where(Appointment.starts_at < end)
     if status is not None:
         query = query.where(Appointment.status == status)
+    if series_id is not None:
+        query = query.where(Appointment.series_id == series_id)
     found = paginate(session, query.order_by(Appointment.starts_at, Appointment.id), paging)
     _audit_list(session, principal, found.items, scope_id=principal.user.id)
     return found

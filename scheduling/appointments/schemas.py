@@ -111,6 +111,7 @@ class DeclineSchema(Schema):
 class AppointmentQuerySchema(PageQuerySchema):
     """Filters and page of the caller's appointments."""
 
+    series_id = fields.UUID(metadata={"description": "Only the occurrences of this series"})
     start = instant()
     end = instant()
     status = fields.Enum(AppointmentStatus, by_value=True)

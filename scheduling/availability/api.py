@@ -11,7 +11,9 @@ from app.identity.models import Role
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
+from app.web.conditional import if_match
 from app.web.extensions import db
+from app.web.locations import located
 from app.web.paging import paged
 from scheduling.availability import service as availability
 from scheduling.availability.schemas import AvailabilitySchema, TimeOffSchema
@@ -25,6 +27,7 @@ STAFF = (Role.THERAPIST, Role.ADMIN)
 
 
 @blp.route("/<uuid:therapist_id>/availability")
+@blp.etag
 class Availability(MethodView):
     @blp.response(200, AvailabilitySchema)
     @documents_errors(blp, 404)
@@ -43,6 +46,7 @@ class Availability(MethodView):
             principal=current_principal(),
             therapist_id=therapist_id,
             hours=availability.WeeklyHours(**hours),
+            precondition=if_match(blp, AvailabilitySchema),
         )
 
 
@@ -59,6 +63,7 @@ class TimeOffList(MethodView):
 
     @auth_required(blp, *STAFF)
     @blp.arguments(TimeOffSchema)
+    @located("/therapists/{therapist_id}/time-off/{id}")
     @blp.response(201, TimeOffSchema)
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], therapist_id: uuid.UUID) -> Any:

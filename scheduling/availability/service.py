@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.unit_of_work import unit_of_work
 from app.directory.therapists import get_therapist, managed_therapist
 from app.identity.service import Principal
+from app.preconditions import Precondition, unconditional
 from app.vocabularies import WEEKDAYS
 from scheduling.availability.models import AvailabilityOverride, AvailabilityRule, TimeOff
 from scheduling.exceptions import InvalidAvailability, TimeOffNotFound
@@ -88,10 +89,16 @@ def get_availability(therapist_id: uuid.UUID, *, session: Session) -> WeeklyHour
 
 @unit_of_work
 def replace_availability(
-    *, session: Session, principal: Principal, therapist_id: uuid.UUID, hours: WeeklyHours
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    hours: WeeklyHours,
+    precondition: Precondition = unconditional,
 ) -> WeeklyHours:
     """Replace the whole availability at once, after checking every interval."""
-    managed_therapist(principal, therapist_id, session=session)
+    managed_therapist(principal, therapist_id, session=session, for_update=True)
+    precondition(get_availability(therapist_id, session=session))
     by_day: dict[str, list[tuple[int, int]]] = {}
     for item in hours.weekly:
         _check_interval(item["weekday"], item["start_minute"], item["end_minute"])

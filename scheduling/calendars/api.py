@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.locations import located
 from app.web.paging import paged
 from scheduling.calendars import external, feeds, invites
 from scheduling.calendars.notifications import MESSAGES
@@ -75,6 +76,7 @@ class InviteFile(MethodView):
 @therapist_blp.route("/<uuid:therapist_id>/calendar-feed")
 class FeedToken(MethodView):
     @auth_required(therapist_blp, *STAFF)
+    @located("/therapists/{therapist_id}/calendar-feed")
     @therapist_blp.response(201, FeedUrlSchema)
     @documents_errors(therapist_blp, 404)
     def post(self, therapist_id: uuid.UUID) -> dict[str, str]:
@@ -109,6 +111,7 @@ class ExternalCalendars(MethodView):
 
     @auth_required(therapist_blp, *STAFF)
     @therapist_blp.arguments(ExternalCalendarInSchema)
+    @located("/therapists/{therapist_id}/external-calendars/{id}")
     @therapist_blp.response(201, ExternalCalendarSchema)
     @documents_errors(therapist_blp, 404)
     def post(self, data: dict[str, Any], therapist_id: uuid.UUID) -> Any:
@@ -127,6 +130,7 @@ class ExternalCalendarUpload(MethodView):
     @therapist_blp.doc(
         requestBody={"required": True, "content": {"text/calendar": {"schema": {"type": "string"}}}}
     )
+    @located("/therapists/{therapist_id}/external-calendars/{id}")
     @therapist_blp.response(201, ExternalCalendarSchema)
     @documents_errors(therapist_blp, 404, 415)
     def post(self, therapist_id: uuid.UUID) -> Any:

@@ -22,7 +22,7 @@ blp = ResourceBlueprint("client_consents", __name__, resource="consent", url_pre
 @blp.route("/<uuid:client_id>/consents")
 class ClientConsents(MethodView):
     @auth_required(blp, Role.THERAPIST, Role.ADMIN)
-    @paged(blp, StatusSchema, "ConsentStatusPage")
+    @paged(blp, StatusSchema, "ClientConsentStatusPage")
     @documents_errors(blp, 404)
     def get(self, client_id: uuid.UUID) -> Any:
         """Whether your client accepted your clinic's current documents (audit-logged)."""

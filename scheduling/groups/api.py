@@ -13,6 +13,7 @@ from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import db
 from app.web.idempotency import idempotent
+from app.web.locations import located
 from scheduling.appointments.schemas import (
     AppointmentSchema,
 )
@@ -31,6 +32,7 @@ STAFF = (Role.THERAPIST, Role.ADMIN)
 class GroupSessions(MethodView):
     @auth_required(blp, *STAFF)
     @blp.arguments(GroupCreateSchema)
+    @located("/group-sessions/{id}")
     @blp.response(201, AppointmentSchema)
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
@@ -43,6 +45,7 @@ class GroupSessions(MethodView):
 @blp.route("/<uuid:group_id>")
 class GroupSessionById(MethodView):
     @auth_required(blp)
+    @blp.etag
     @blp.response(200, GroupSessionSchema)
     @documents_errors(blp, 404)
     def get(self, group_id: uuid.UUID) -> Any:
@@ -56,6 +59,7 @@ class GroupSessionById(MethodView):
 class Enroll(MethodView):
     @auth_required(blp, Role.CLIENT)
     @idempotent(blp)
+    @located("/group-sessions/{group_id}")
     @blp.response(201, EnrollmentSchema)
     @documents_errors(blp, 404, 409)
     def post(self, group_id: uuid.UUID) -> Any:

@@ -11,7 +11,9 @@ from app.identity.models import Role
 from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
+from app.web.conditional import if_match
 from app.web.extensions import db
+from app.web.locations import located
 from app.web.paging import paged
 from scheduling.session_types import service as session_types
 from scheduling.session_types.schemas import (
@@ -41,6 +43,7 @@ class SessionTypes(MethodView):
 
     @auth_required(blp, *STAFF)
     @blp.arguments(SessionTypeSchema)
+    @located("/therapists/{therapist_id}/session-types/{id}")
     @blp.response(201, SessionTypeSchema)
     @documents_errors(blp, 404)
     def post(self, fields: dict[str, Any], therapist_id: uuid.UUID) -> Any:
@@ -76,6 +79,7 @@ class SessionTypeEntry(MethodView):
 class ClinicSessionTypes(MethodView):
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(SessionTypeSchema)
+    @located("/clinics/{clinic_id}/session-types")
     @clinic_blp.response(201, SessionTypeSchema)
     @documents_errors(clinic_blp, 404)
     def post(self, fields: dict[str, Any], clinic_id: uuid.UUID) -> Any:
@@ -86,6 +90,7 @@ class ClinicSessionTypes(MethodView):
 
 
 @clinic_blp.route("/<uuid:clinic_id>/scheduling-policy")
+@clinic_blp.etag
 class ClinicPolicy(MethodView):
     @clinic_blp.response(200, PolicySchema)
     @documents_errors(clinic_blp, 404)
@@ -100,5 +105,9 @@ class ClinicPolicy(MethodView):
     def put(self, changes: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Set the clinic's cancellation window and hold rules (admin)."""
         return session_types.update_clinic_policy(
-            session=db.session, principal=current_principal(), clinic_id=clinic_id, changes=changes
+            session=db.session,
+            principal=current_principal(),
+            clinic_id=clinic_id,
+            changes=changes,
+            precondition=if_match(clinic_blp, PolicySchema),
         )

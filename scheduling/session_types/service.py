@@ -16,6 +16,7 @@ from app.directory.clinics import get_clinic, managed_clinic
 from app.directory.models import TherapistProfile
 from app.directory.therapists import get_therapist, managed_therapist
 from app.identity.service import Principal
+from app.preconditions import Precondition, unconditional
 from scheduling.exceptions import SessionTypeNotFound
 from scheduling.session_types.defaults import POLICY_DEFAULTS
 from scheduling.session_types.models import SchedulingPolicy, SessionType
@@ -155,10 +156,16 @@ def published_policy(clinic_id: uuid.UUID, *, session: Session) -> SchedulingPol
 
 @unit_of_work
 def update_clinic_policy(
-    *, session: Session, principal: Principal, clinic_id: uuid.UUID, changes: dict[str, Any]
+    *,
+    session: Session,
+    principal: Principal,
+    clinic_id: uuid.UUID,
+    changes: dict[str, Any],
+    precondition: Precondition = unconditional,
 ) -> SchedulingPolicy:
     """Set the clinic's cancellation window, hold length and hold limit (admin)."""
-    managed_clinic(principal, clinic_id, session=session)
+    managed_clinic(principal, clinic_id, session=session, for_update=True)
+    precondition(clinic_policy(clinic_id, session=session))
     policy = session.get(SchedulingPolicy, clinic_id)
     if policy is None:
         policy = clinic_policy(clinic_id, session=session)

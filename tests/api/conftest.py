@@ -7,11 +7,13 @@ says of its operation and status (so `required`, types and formats are true of r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
-from flask import Response, request_finished
+from flask import Flask, Response, request_finished
 from flask import request as current_request
 from sqlalchemy import func, select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from app.audit import AuditEvent
 from app.logs import current_request_id
@@ -88,9 +90,26 @@ def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
         )
         if problem:
             problems.append(problem)
+        if response.status_code == 201:
+            problems.extend(_location_problems(app, current_request.method, rule.rule, response))
 
     with request_finished.connected_to(check, app):
         yield
     assert not problems, "answers the OpenAPI document does not describe:\n" + "\n".join(
         sorted(set(problems))
     )
+
+
+def _location_problems(app: Flask, method: str, rule: str, response: Response) -> list[str]:
+    """A 201 names where its resource lives, and that path is one of the app's."""
+    location = response.headers.get("Location")
+    if not location:
+        return [f"{method} {rule} answered 201 without Location"]
+    path = urlsplit(location).path
+    try:
+        app.url_map.bind("localhost").match(path, method="GET")
+    except MethodNotAllowed:
+        pass  # the path exists (a PATCH- or DELETE-only resource)
+    except NotFound:
+        return [f"{method} {rule}: Location {location} is no path of the app"]
+    return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -86,8 +86,11 @@ def submit(client, headers, **changes):
     return response.get_json()
 
 
-def matches(client, headers, intake_id, limit=10):
-    response = client.get(f"/api/v1/intakes/{intake_id}/matches?limit={limit}", headers=headers)
+def matches(client, headers, intake_id, limit=10, tz=None):
+    query = {"limit": limit, **({"tz": tz} if tz else {})}
+    response = client.get(
+        f"/api/v1/intakes/{intake_id}/matches", query_string=query, headers=headers
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -282,11 +285,15 @@ def test_openings_are_in_the_clients_zone_and_preferences_rank(
 ):
     therapist(session, security, clinic, "Mornings", hours=(9, 12))
     therapist(session, security, clinic, "Evenings", hours=(18, 21))
-    result = matches(client, headers, submit(client, headers)["id"])
+    intake_id = submit(client, headers)["id"]
+    result = matches(client, headers, intake_id, tz="America/Los_Angeles")
     assert names(result) == ["Mornings", "Evenings"]
     first = result["matches"][0]["next_openings"]
     assert len(first) == 3
     assert all(opening[-6:] in ("-08:00", "-07:00") for opening in first)
+    in_utc = matches(client, headers, intake_id)["matches"][0]["next_openings"]
+    assert all(opening.endswith("Z") for opening in in_utc)
+    assert [datetime.fromisoformat(o) for o in in_utc] == [datetime.fromisoformat(o) for o in first]
 
 
 def test_rematch_excludes_declined(client, session, security, clinic, headers):

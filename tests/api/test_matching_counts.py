@@ -89,7 +89,7 @@ def test_openings_count_the_whole_window_and_show_preferred_times_first(
     session_type = session.scalars(select(SessionType)).first()
     body = submit(client, headers, preferred_times=EVENINGS)
     before = utcnow()
-    result = matches(client, headers, body["id"])
+    result = matches(client, headers, body["id"], tz="America/Los_Angeles")
     after = utcnow()
     (match,) = result["matches"]
     counted = {

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from app.web.openapi import operations
+from app.web.openapi import openapi_path, operations
 from app.web.operation_ids import OPERATION_IDS
-from tests.openapi_conformance import conformance_problem, openapi_path
+from tests.openapi_conformance import conformance_problem
 
 TYPED = ("type", "$ref", "allOf", "anyOf", "oneOf", "enum", "const")
 

@@ -22,6 +22,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal, security
 from app.web.extensions import adapter, db
+from app.web.locations import located
 
 blp = ResourceBlueprint("mfa", __name__, resource="auth", url_prefix="/auth/mfa")
 # Rate-limited per client address like every POST under /auth (app.web.extensions).
@@ -46,6 +47,7 @@ class Verify(MethodView):
 @blp.route("/totp")
 class Enrol(MethodView):
     @auth_required(blp, mfa_optional=True)
+    @located("/me")
     @blp.response(201, EnrolmentSchema)
     @documents_errors(blp, 409)
     def post(self) -> service.Enrolment:
