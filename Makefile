@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint install install-dev migrate seed worker bench clean
+.PHONY: run test lint install install-dev migrate seed worker bench clean journey
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,6 @@ test: lint  ## lint and run the whole suite (TEST_DATABASE_URL=postgresql://... 
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
+
+journey: install-dev  ## the frontend check: lint /openapi.json, TypeScript types, the client journey
+	tests/typescript/run-journey

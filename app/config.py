@@ -112,6 +112,14 @@ OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "Teletherapy API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.1.0",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Therapist matching, teletherapy scheduling and billing. Instants are "
+            "UTC with Z unless `tz` names an IANA zone; lists are pages; writes of availability, "
+            "profiles and policies honour If-Match.",
+            "license": {"name": "Proprietary"},
+        }
+    },
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
@@ -140,6 +148,9 @@ def _delivery() -> dict[str, Any]:
     return {
         # Links in invites and emails point at the app's pages, never at token-bearing URLs.
         "PUBLIC_APP_URL": os.environ.get("PUBLIC_APP_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Links handed out in answers (join links, feed URLs) follow the request's own host
+        # (always so in development without PUBLIC_APP_URL, so any port or host works).
+        "LINKS_FROM_REQUEST_HOST": _env_bool("LINKS_FROM_REQUEST_HOST", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "appointments@example.com"),
         "MAIL_MESSAGE_ID_DOMAIN": os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "appointments.local"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),  # unset: emails are written under instance/mail
@@ -159,7 +170,7 @@ def _delivery() -> dict[str, Any]:
 
 
 def _video_and_calendars() -> dict[str, Any]:
-    """The video provider and the fetching of therapists' external calendars."""
+    """The video provider, external calendars and webhooks: everything that calls out."""
     return {
         "JITSI_DOMAIN": os.environ.get("JITSI_DOMAIN"),
         "JITSI_APP_ID": os.environ.get("JITSI_APP_ID"),
@@ -168,12 +179,18 @@ def _video_and_calendars() -> dict[str, Any]:
         "EXTERNAL_CALENDAR_MAX_BYTES": _env_int("EXTERNAL_CALENDAR_MAX_BYTES", 2 * 1024 * 1024),
         "EXTERNAL_CALENDAR_TIMEOUT_SECONDS": _env_int("EXTERNAL_CALENDAR_TIMEOUT_SECONDS", 10),
         # CIDRs a calendar URL may resolve to although private (e.g. an intranet CalDAV server).
-        "EXTERNAL_CALENDAR_ALLOWED_NETWORKS": [
-            n.strip()
-            for n in os.environ.get("EXTERNAL_CALENDAR_ALLOWED_NETWORKS", "").split(",")
-            if n.strip()
-        ],
+        "EXTERNAL_CALENDAR_ALLOWED_NETWORKS": _networks("EXTERNAL_CALENDAR_ALLOWED_NETWORKS"),
+        # Outgoing webhooks: the same SSRF rules; CIDRs allowed although private (an intranet EHR).
+        "WEBHOOK_ALLOWED_NETWORKS": _networks("WEBHOOK_ALLOWED_NETWORKS"),
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_MAX_ATTEMPTS": _env_int("WEBHOOK_MAX_ATTEMPTS", 10),
+        "WEBHOOK_RETRY_BASE_SECONDS": _env_int("WEBHOOK_RETRY_BASE_SECONDS", 60),
     }
+
+
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of CIDRs from the environment."""
+    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
 
 
 def _billing() -> dict[str, Any]:
@@ -225,6 +242,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         **_video_and_calendars(),
         **_billing(),
     }
+    if env == "development" and "PUBLIC_APP_URL" not in os.environ:
+        config["LINKS_FROM_REQUEST_HOST"] = True
     config.update(overrides)
     _settle_secrets(config, instance_path)
     return config

@@ -46,6 +46,9 @@ from app.web.ops import ops
 from app.web.query_strings import init_query_checks
 from app.web.rendering import init_rendering
 from app.web.requests import init_request_ids
+from app.webhooks import wiring as webhooks_wiring
+from app.webhooks.api import blueprints as webhook_blueprints
+from scheduling.video.room_page.api import room_page as video_room_page
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -75,12 +78,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             *audit_blueprints,
             *privacy_blueprints,
             *consent_blueprints,
+            *webhook_blueprints,
         ),
         rate_limited=rate_limited,
     )
     app.register_blueprint(ops)
     app.register_blueprint(dashboard_page)
     app.register_blueprint(account_pages)
+    app.register_blueprint(video_room_page)
     init_rate_limits(app, *rate_limited)
     init_cors(app)
     init_rendering(app)
@@ -107,6 +112,7 @@ def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
     erasers.add(erase_platform_data)
     adapters.install(ERASERS, erasers)
     mail_delivery.register(handlers, config, mailer=mailer)
+    webhooks_wiring.register(handlers, config, cipher=adapters.get(FIELD_CIPHER))
     scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
     matching.wiring.register(adapters=adapters, handlers=handlers, config=config)
     billing.wiring.register(adapters=adapters, handlers=handlers, config=config)

@@ -14,6 +14,7 @@ from app.directory.models import (
 from app.idempotency.models import IdempotentRequest
 from app.identity.models import AuthSession, RefreshToken, User
 from app.outbox.models import OutboxMessage
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 from billing.ledger.models import LedgerEntry
 from billing.paperwork.models import GoodFaithEstimate, SessionCoding
 from billing.payments.models import BillingCustomer, Payment, ProviderEvent, Refund

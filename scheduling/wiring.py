@@ -9,12 +9,12 @@ from typing import Any
 from app.adapters import Adapters
 from app.directory.clients import ACCOUNT_ERASED
 from app.identity.tokens import derive_key
+from app.outbound.fetching import FetchPolicy, fetch
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
 from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
 from scheduling.appointments.audit import install_appointment_audit
 from scheduling.appointments.erasure import erase_client_plans
 from scheduling.appointments.events import APPOINTMENT_CHANGED
-from scheduling.calendars.fetching import FetchPolicy, fetch
 from scheduling.calendars.notifications import MESSAGES, AppointmentNotifier, MessageSettings
 from scheduling.calendars.refresh import CalendarRefresh
 from scheduling.video.providers import (

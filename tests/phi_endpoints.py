@@ -117,5 +117,12 @@ OTHER = frozenset(
         "payment_methods.CardSetupDone",
         "coverage_and_quotes.Quote",
         "stripe_webhook.StripeWebhook",
+        # A clinic's webhook settings and log: ids and states, never clinical content.
+        "webhook_endpoints.Endpoints",
+        "webhook_endpoints.Endpoint",
+        "webhook_endpoints.RotateSecret",
+        "webhook_endpoints.TestEvent",
+        "webhook_endpoints.Deliveries",
+        "webhook_endpoints.Replay",
     }
 )

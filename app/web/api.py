@@ -42,6 +42,7 @@ RESOURCES = {
     "webhooks": "Events from Stripe (signed)",
     "consent": "Clinics' consent documents (versioned), clients' acceptances, a client's status",
     "crisis-alerts": "Urgent follow-ups of high-risk intakes: a clinic's alerts, acknowledgement",
+    "webhook-endpoints": "A clinic's signed webhooks: endpoints, secrets, delivery log, replays",
 }
 
 

@@ -8,6 +8,8 @@ pass, run once every blueprint is registered, makes the document say what respon
   requests and responses share gets a `...Response` copy for the responses, without its
   write-only fields;
 - an enum without a type (a nullable marshmallow Enum) gets the type of its values;
+- a request field's default is said in its description (openapi-typescript, like other
+  generators, would otherwise make every defaulted request field required);
 - each operation gets its operationId from `OPERATION_IDS`, 429 where a rate limit applies,
   and the `tz` parameter every operation takes (`app.web.rendering`).
 """
@@ -15,6 +17,7 @@ pass, run once every blueprint is registered, makes the document say what respon
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -50,9 +53,11 @@ def finish_document(spec: APISpec, *, prefix: str, rate_limited: Iterable[str]) 
     _document_rate_limits(paths, tuple(f"{prefix}{path}" for path in rate_limited))
     _document_render_zone(paths)
     _document_locations(paths)
+    _document_public_operations(paths)
     for schema in schemas.values():
         _tidy(schema)
     _require_response_fields(paths, schemas, spec.components.responses)
+    _drop_unused_schemas(paths, schemas, spec.components.responses)
 
 
 def openapi_path(rule: str) -> str:
@@ -88,8 +93,28 @@ def _document_rate_limits(paths: dict[str, dict[str, Any]], prefixes: tuple[str,
             )
 
 
-def _document_render_zone(paths: dict[str, dict[str, Any]]) -> None:
+def _document_public_operations(paths: dict[str, dict[str, Any]]) -> None:
+    """An operation without a bearer token says so (`security: []`)."""
     for _, _, operation in operations(paths):
+        operation.setdefault("security", [])
+
+
+def _drop_unused_schemas(
+    paths: dict[str, dict[str, Any]],
+    schemas: dict[str, dict[str, Any]],
+    responses: dict[str, dict[str, Any]],
+) -> None:
+    used = _closure(_refs([paths, responses]), schemas)
+    for name in set(schemas) - used:
+        del schemas[name]
+
+
+def _document_render_zone(paths: dict[str, dict[str, Any]]) -> None:
+    """Every operation takes `tz`, and may answer 422 for it or for a query it does not know."""
+    for _, _, operation in operations(paths):
+        operation["responses"].setdefault(
+            "422", {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"}
+        )
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("in") == "query" and p.get("name") == "tz" for p in parameters):
             parameters.append(dict(RENDER_ZONE))
@@ -174,7 +199,16 @@ def _require_response_fields(
     for name in in_requests:
         for prop in schemas[name].get("properties", {}).values():
             prop.pop(OPTIONAL, None)
+            _describe_default(prop)
     _retarget(replies, renamed)
+
+
+def _describe_default(prop: dict[str, Any]) -> None:
+    """A request field's default goes into words: generators make defaulted fields required."""
+    if "default" in prop:
+        default = json.dumps(prop.pop("default"))
+        said = prop.get("description", "").rstrip(".")
+        prop["description"] = f"{said}. Default: {default}." if said else f"Default: {default}."
 
 
 def _require_properties(schema: dict[str, Any]) -> None:

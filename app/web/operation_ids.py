@@ -129,4 +129,15 @@ OPERATION_IDS = {
     "GET /consent-documents/{document_id}": "getConsentDocument",
     "GET /me/consents": "getMyConsents",
     "POST /me/consents": "acceptConsents",
+    "GET /clinics/{clinic_id}/webhook-endpoints": "listWebhookEndpoints",
+    "POST /clinics/{clinic_id}/webhook-endpoints": "createWebhookEndpoint",
+    "GET /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}": "getWebhookEndpoint",
+    "PATCH /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}": "updateWebhookEndpoint",
+    "DELETE /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}": "deleteWebhookEndpoint",
+    "POST /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}/rotate-secret": (
+        "rotateWebhookSecret"
+    ),
+    "POST /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}/test": "sendTestWebhook",
+    "GET /clinics/{clinic_id}/webhook-endpoints/{endpoint_id}/deliveries": "listWebhookDeliveries",
+    "POST /clinics/{clinic_id}/webhook-deliveries/{delivery_id}/replay": "replayWebhookDelivery",
 }

@@ -13,6 +13,8 @@ from typing import Any
 from flask import Flask, g, has_request_context
 from flask.json.provider import DefaultJSONProvider
 
+from app.clock import iso_utc
+
 RENDER_ZONE_PARAMETER = "tz"
 
 
@@ -34,8 +36,7 @@ def render_instant(value: datetime) -> str:
     if value.tzinfo is None:  # stored instants are UTC
         value = value.replace(tzinfo=UTC)
     zone = response_zone()
-    text = value.astimezone(zone).isoformat()
-    return text.removesuffix("+00:00") + "Z" if zone is UTC else text
+    return iso_utc(value) if zone is UTC else value.astimezone(zone).isoformat()
 
 
 class InstantJSONProvider(DefaultJSONProvider):

@@ -22,6 +22,7 @@ from billing.money import Money
 from billing.payments.access import visible_payment
 from billing.payments.models import Payment, Refund, RefundStatus
 from billing.payments.provider import PaymentProvider
+from billing.payments.state import publish_payment
 from billing.payments.topics import REFUND
 
 
@@ -117,6 +118,7 @@ def send_refund(
             session=session,
         )
         queue_refund_notice(payment, refund.id, refund.amount, session=session)
+        publish_payment(payment, "payment.refunded", session=session)
     return refund
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.directory.models import ClientProfile
+from app.webhooks.events import publish
 from billing.ledger.models import EntryKind
 from billing.ledger.postings import post
 from billing.ledger.receipts import ReceiptSettings, queue_payment_needed, queue_receipt
@@ -37,6 +38,7 @@ def record_capture(payment: Payment, received: int, *, session: Session) -> None
         post(payment, EntryKind.CHARGE, received, key="charge", session=session)
     post(payment, EntryKind.PAYMENT, received, key="captured", session=session)
     queue_receipt(payment, received, session=session)
+    publish_payment(payment, "payment.succeeded", session=session)
 
 
 def record_failure(
@@ -46,6 +48,7 @@ def record_failure(
     payment.status = PaymentStatus.FAILED
     payment.failure_code = code[:64]
     queue_payment_needed(payment, settings, session=session)
+    publish_payment(payment, "payment.failed", session=session)
 
 
 def apply_intent(
@@ -108,3 +111,22 @@ def settle_appointment(payment: Payment, *, session: Session) -> None:
     elif appointment.payment_due:
         # The hold lapsed (or was cancelled) before the money came: nothing was booked.
         queue_payment_work(RELEASE, payment, session=session, refund=True)
+
+
+def publish_payment(payment: Payment, event_type: str, *, session: Session) -> None:
+    """Tell the clinic's systems of a payment's new state (amounts and ids, no service detail)."""
+    publish(
+        session=session,
+        clinic_id=payment.clinic_id,
+        event_type=event_type,
+        data={
+            "payment_id": payment.id,
+            "client_id": payment.client_id,
+            "appointment_id": payment.appointment_id,
+            "status": payment.status.value,
+            "amount": payment.amount,
+            "amount_captured": payment.amount_captured,
+            "amount_refunded": payment.amount_refunded,
+            "currency": payment.currency,
+        },
+    )

@@ -16,12 +16,14 @@ from app.directory.models import ClientProfile
 from app.encryption import FieldCipher
 from app.identity.models import Role
 from app.identity.service import Principal
+from app.webhooks.events import publish
 from matching.exceptions import IntakeNotFound, InvalidIntake
 from matching.intake.alerts import queue_crisis_alert
 from matching.intake.crisis import CrisisDirectory
 from matching.intake.models import Intake
 from matching.intake.scoring import screen
 from scheduling.appointments.access import client_profile_of
+from scheduling.appointments.models import Appointment
 
 
 @dataclass
@@ -85,6 +87,7 @@ def submit_intake(
         resource_id=intake.id,
         subject_client_id=client.id,
     )
+    announce_to_own_clinics(intake, session=session)
     if intake.high_risk:
         queue_crisis_alert(session=session, intake=intake)
     resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
@@ -127,3 +130,21 @@ def read_intake(
     text = cipher.decrypt(intake.free_text_encrypted) if intake.free_text_encrypted else None
     resources = crisis.resources_for(intake.jurisdiction) if intake.high_risk else None
     return IntakeView(intake, text, resources)
+
+
+def announce_to_own_clinics(intake: Intake, *, session: Session) -> None:
+    """`intake.submitted` (ids only) to the clinics the client has appointments with.
+
+    A new client's intake belongs to no clinic yet: telling every clinic around would disclose
+    a search for care to clinics the person never chose, so they hear of it when booked.
+    """
+    clinic_ids = session.scalars(
+        select(Appointment.clinic_id).where(Appointment.client_id == intake.client_id).distinct()
+    )
+    for clinic_id in sorted(clinic_ids, key=str):
+        publish(
+            session=session,
+            clinic_id=clinic_id,
+            event_type="intake.submitted",
+            data={"intake_id": intake.id, "client_id": intake.client_id, "at": intake.created_at},
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.queue import enqueue
-from scheduling.appointments.models import Appointment
+from app.webhooks.events import publish
+from scheduling.appointments.models import Appointment, AppointmentStatus
 
 Change = Literal["booked", "rescheduled", "cancelled"]
 APPOINTMENT_CHANGED = "appointment.changed"
@@ -50,6 +51,12 @@ def appointment_changed(
             "client_ids": client_ids,
         },
     )
+    publish(
+        session=session,
+        clinic_id=appointment.clinic_id,
+        event_type=f"appointment.{change}",
+        data={**_webhook_data(appointment), "client_ids": client_ids},
+    )
 
 
 def status_changed(appointment: Appointment, *, session: Session) -> None:
@@ -59,6 +66,13 @@ def status_changed(appointment: Appointment, *, session: Session) -> None:
     """
     if appointment.client_id is None:
         return
+    if appointment.status in (AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW):
+        publish(
+            session=session,
+            clinic_id=appointment.clinic_id,
+            event_type=f"appointment.{appointment.status.value}",
+            data=_webhook_data(appointment),
+        )
     enqueue(
         session=session,
         topic=APPOINTMENT_STATUS_CHANGED,
@@ -81,3 +95,18 @@ def _drop_queued_reminders(appointment: Appointment, *, session: Session) -> Non
             OutboxMessage.status == OutboxStatus.PENDING,
         )
     )
+
+
+def _webhook_data(appointment: Appointment) -> dict[str, Any]:
+    """What a clinic's systems learn of an appointment: ids, state and times, nothing clinical."""
+    return {
+        "appointment_id": appointment.id,
+        "kind": appointment.kind.value,
+        "status": appointment.status.value,
+        "therapist_id": appointment.therapist_id,
+        "client_id": appointment.client_id,
+        "session_type_id": appointment.session_type_id,
+        "series_id": appointment.series_id,
+        "starts_at": appointment.starts_at,
+        "ends_at": appointment.ends_at,
+    }

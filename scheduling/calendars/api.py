@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -14,6 +14,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.links import public_url
 from app.web.locations import located
 from app.web.paging import paged
 from scheduling.calendars import external, feeds, invites
@@ -84,7 +85,7 @@ class FeedToken(MethodView):
         token = feeds.rotate_feed_token(
             session=db.session, principal=current_principal(), therapist_id=therapist_id
         )
-        return {"url": f"{current_app.config['PUBLIC_APP_URL']}/api/v1/calendar/{token}.ics"}
+        return {"url": f"{public_url()}/api/v1/calendar/{token}.ics"}
 
 
 @feed_blp.route("/<string:token>.ics")

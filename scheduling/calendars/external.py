@@ -17,9 +17,9 @@ from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
+from app.outbound.fetching import FetchRefused, parse_outbound_url
 from scheduling.calendars.bounded import TooCostly, run_bounded
 from scheduling.calendars.expansion import CalendarTooLarge, occurrences
-from scheduling.calendars.fetching import FetchRefused, parse_calendar_url
 from scheduling.calendars.models import ExternalBusy, ExternalCalendar, ExternalSource
 from scheduling.exceptions import ExternalCalendarNotFound, InvalidAvailability
 from scheduling.slots.engine import Interval
@@ -115,7 +115,7 @@ def add_calendar_url(
     """Subscribe to a calendar URL; the worker fetches it (first fetch within minutes)."""
     managed_therapist(principal, therapist_id, session=session)
     try:
-        parse_calendar_url(url)  # what the worker would refuse is refused now, with the reason
+        parse_outbound_url(url)  # what the worker would refuse is refused now, with the reason
     except FetchRefused as exc:
         raise InvalidAvailability(
             "The calendar URL cannot be used.", errors={"url": [str(exc)]}

@@ -12,6 +12,7 @@ from app.web.api import ResourceBlueprint
 from app.web.apidoc import documents_errors
 from app.web.auth import auth_required, current_principal
 from app.web.extensions import adapter, db
+from app.web.links import request_origin
 from scheduling.video import joining
 from scheduling.video.providers import VIDEO
 from scheduling.video.schemas import JoinLinkSchema
@@ -33,4 +34,5 @@ class Join(MethodView):
             principal=current_principal(),
             appointment_id=appointment_id,
             provider=adapter(VIDEO),
+            origin=request_origin(),
         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
+from app.clock import iso_utc, utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.models import Role
@@ -94,7 +94,12 @@ def _shown(display_name: str) -> str:
 
 @unit_of_work
 def join_link(
-    *, session: Session, principal: Principal, appointment_id: uuid.UUID, provider: VideoProvider
+    *,
+    session: Session,
+    principal: Principal,
+    appointment_id: uuid.UUID,
+    provider: VideoProvider,
+    origin: str | None = None,
 ) -> JoinLink:
     """A link for the caller, asked for from 10 minutes before the start to 15 minutes after
     the end; its token lives a few minutes (JOIN_TOKEN_LIFETIME), so it dies soon after the
@@ -110,13 +115,17 @@ def join_link(
     now = utcnow()
     if now < opens_at:
         raise NotJoinableYet(
-            f"The room opens at {opens_at.isoformat()}.",
-            errors={"opens_at": [opens_at.isoformat()]},
+            f"The room opens at {iso_utc(opens_at)}.",
+            errors={"opens_at": [iso_utc(opens_at)]},
         )
     if now > closes_at:
-        raise NotJoinableYet("The room has closed.", errors={"closed_at": [closes_at.isoformat()]})
+        raise NotJoinableYet("The room has closed.", errors={"closed_at": [iso_utc(closes_at)]})
     expires_at = token_expiry(now, closes_at)
     url = provider.join_url(
-        appointment.video_room, participant, not_before=opens_at, expires_at=expires_at
+        appointment.video_room,
+        participant,
+        not_before=opens_at,
+        expires_at=expires_at,
+        origin=origin,
     )
     return JoinLink(url, opens_at, expires_at)

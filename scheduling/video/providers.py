@@ -57,14 +57,44 @@ class Participant:
             raise ValueError("A participant's moderator flag must be a boolean.")
 
 
+@dataclass(frozen=True)
+class Admission:
+    """Who a development room lets in, and for how long."""
+
+    room: str
+    display_name: str
+    moderator: bool
+    opens_at: datetime
+    expires_at: datetime
+
+
+class RoomRefused(ValueError):
+    """A development room refuses the link (invalid, another room, too early, expired)."""
+
+    def __init__(self, reason: str, *, opens_at: datetime | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.opens_at = opens_at
+
+
 @runtime_checkable
 class VideoProvider(Protocol):
     """Creates rooms and time-bound join links for one participant each."""
 
     def join_url(
-        self, room: str, participant: Participant, *, not_before: datetime, expires_at: datetime
+        self,
+        room: str,
+        participant: Participant,
+        *,
+        not_before: datetime,
+        expires_at: datetime,
+        origin: str | None = None,
     ) -> str:
-        """Return a link that lets the participant into the room between the two instants."""
+        """Return a link that lets the participant into the room between the two instants.
+
+        `origin` is where this app is being reached (development links point back at it);
+        providers that host rooms elsewhere ignore it.
+        """
         ...
 
 
@@ -142,7 +172,13 @@ class JitsiProvider(_SignedRoomProvider):
         self.domain = domain
 
     def join_url(
-        self, room: str, participant: Participant, *, not_before: datetime, expires_at: datetime
+        self,
+        room: str,
+        participant: Participant,
+        *,
+        not_before: datetime,
+        expires_at: datetime,
+        origin: str | None = None,
     ) -> str:
         """Return https://{domain}/{room}?jwt={token} for this participant."""
         token = self._token(room, participant, not_before=not_before, expires_at=expires_at)
@@ -165,11 +201,46 @@ class DevelopmentVideoProvider(_SignedRoomProvider):
         self.base_url = base_url.rstrip("/")
 
     def join_url(
-        self, room: str, participant: Participant, *, not_before: datetime, expires_at: datetime
+        self,
+        room: str,
+        participant: Participant,
+        *,
+        not_before: datetime,
+        expires_at: datetime,
+        origin: str | None = None,
     ) -> str:
-        """Return {base_url}/dev-video/{room}?token={token} for this participant."""
+        """Return {origin or base_url}/dev-video/{room}?token={token} for this participant."""
         token = self._token(room, participant, not_before=not_before, expires_at=expires_at)
-        return f"{self.base_url}/dev-video/{room}?token={token}"
+        return f"{(origin or self.base_url).rstrip('/')}/dev-video/{room}?token={token}"
+
+    def admit(self, room: str, token: str, *, now: datetime | None = None) -> Admission:
+        """Who the token lets into the room and when; RoomRefused says why not."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=self._issuer,
+                options={
+                    "require": ["nbf", "exp", "room"],
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                },
+            )
+        except jwt.PyJWTError:
+            raise RoomRefused("This link is not valid.") from None
+        if claims["room"] != room:
+            raise RoomRefused("This link is for another room.")
+        opens_at = datetime.fromtimestamp(claims["nbf"], UTC)
+        expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+        moment = now or datetime.now(UTC)
+        if moment < opens_at:
+            raise RoomRefused("The room is not open yet.", opens_at=opens_at)
+        if moment >= expires_at:
+            raise RoomRefused("This link has expired: ask the app for a new one.")
+        user = claims["context"]["user"]
+        return Admission(room, user["name"], bool(user["moderator"]), opens_at, expires_at)
 
 
 def _is_host_name(domain: str) -> bool:

@@ -27,6 +27,7 @@ EXPECTED_TAGS = {
     "webhooks",
     "consent",
     "crisis-alerts",
+    "webhook-endpoints",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -64,6 +64,9 @@ def test_logs_are_json_with_the_request_id(client):
 
 BODILESS_ACTIONS = (
     "/logout",
+    "/rotate-secret",
+    "/test",
+    "/replay",
     "/verify-email/resend",
     "/mfa/totp",
     "/confirm",

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from app.clock import utcnow
-from scheduling.calendars.fetching import FetchPolicy, FetchRefused, fetch
+from app.outbound.fetching import FetchPolicy, FetchRefused, fetch
 from scheduling.calendars.models import ExternalCalendar, ExternalSource
 from scheduling.calendars.refresh import CalendarRefresh
 from tests.factories import make_clinic, make_therapist

@@ -12,8 +12,8 @@ import pytest
 
 from app.clock import utcnow
 from app.identity.service import Principal
+from app.outbound.fetching import FetchPolicy, FetchRefused, fetch
 from scheduling.calendars.external import add_calendar_url, list_calendars
-from scheduling.calendars.fetching import FetchPolicy, FetchRefused, fetch
 from scheduling.calendars.models import ExternalCalendar
 from scheduling.calendars.refresh import CalendarRefresh
 from scheduling.slots.service import list_slots

@@ -35,6 +35,7 @@ def test_every_binary_column_is_an_encrypted_one_by_name():
             "intakes.free_text_encrypted",
             "session_codings.diagnoses_encrypted",
             "totp_factors.secret_encrypted",
+            "webhook_endpoints.secret_encrypted",
         }
     )
 

@@ -25,6 +25,7 @@ from app.web.extensions import app_adapters
 
 APP_TOPICS = {
     "email",
+    "webhooks.deliver",
     "appointment.changed",
     "alert.crisis_intake",
     "account.erased",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.calendars.fetching import (
+from app.outbound.fetching import (
     FetchPolicy,
     FetchRefused,
     check_address,
     fetch,
-    parse_calendar_url,
+    parse_outbound_url,
 )
 
 
@@ -91,23 +91,23 @@ def test_a_name_resolving_to_an_internal_address_is_refused_before_connecting():
 )
 def test_malformed_calendar_urls_are_refused_with_the_reason(url, reason):
     with pytest.raises(FetchRefused, match=reason):
-        parse_calendar_url(url)
+        parse_outbound_url(url)
 
 
 def test_well_formed_calendar_urls_are_parsed_to_what_is_fetched():
-    google = parse_calendar_url(
+    google = parse_outbound_url(
         "https://calendar.google.com/calendar/ical/a%40group.calendar.google.com/private-x/basic.ics"
     )
     assert (google.scheme, google.host, google.port) == ("https", "calendar.google.com", 443)
     assert google.target == "/calendar/ical/a%40group.calendar.google.com/private-x/basic.ics"
-    literal = parse_calendar_url("http://[2606:4700::1111]:8080/c.ics?user=7#top")
+    literal = parse_outbound_url("http://[2606:4700::1111]:8080/c.ics?user=7#top")
     assert (literal.host, literal.port, literal.target) == (
         "2606:4700::1111",
         8080,
         "/c.ics?user=7",
     )
     assert literal.host_header == "[2606:4700::1111]:8080"
-    international = parse_calendar_url("https://b\u00fccher.example/")
+    international = parse_outbound_url("https://b\u00fccher.example/")
     assert international.host == "xn--bcher-kva.example"
     assert international.host_header == "xn--bcher-kva.example"
-    assert parse_calendar_url("HTTP://Example.ORG").target == "/"
+    assert parse_outbound_url("HTTP://Example.ORG").target == "/"

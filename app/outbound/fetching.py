@@ -1,4 +1,5 @@
-"""Fetch a calendar URL without letting it reach inside our network (SSRF-safe).
+"""Reach a URL someone gave us (a calendar feed, a webhook endpoint) without letting it reach
+inside our network (SSRF-safe).
 
 Only http and https; the host name is resolved once, every address it resolves to must be public
 (not private, loopback, link-local, multicast, reserved, or a cloud metadata address) unless a
@@ -6,9 +7,9 @@ configured network allows it, and the connection goes to that vetted address, so
 answer cannot swap in an internal one. Redirects are not followed; the size is bounded, and so
 is the time of the whole fetch (resolving, connecting and every read together).
 
-`parse_calendar_url` is the one statement of what a calendar URL may be: registration refuses
-what it refuses, and the fetch of a URL stored before (or by hand) fails on its own with the
-same reason instead of raising from the URL parser.
+`parse_outbound_url` is the one statement of what such a URL may be: registration refuses what
+it refuses, and the fetch of a URL stored before (or by hand) fails on its own with the same
+reason instead of raising from the URL parser.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 
-from scheduling.calendars.deadline import (
+from app.outbound.deadline import (
     Deadline,
     DeadlinePassed,
     WatchedHTTPPool,
@@ -51,7 +52,7 @@ class FetchPolicy:
 
 
 @dataclass(frozen=True)
-class CalendarUrl:
+class OutboundUrl:
     """What a well-formed calendar URL asks to fetch."""
 
     scheme: str
@@ -67,7 +68,7 @@ class CalendarUrl:
         return host if self.port == default else f"{host}:{self.port}"
 
 
-def parse_calendar_url(url: str) -> CalendarUrl:
+def parse_outbound_url(url: str) -> OutboundUrl:
     """The parts of a fetchable calendar URL; FetchRefused says what is wrong with it."""
     if len(url) > MAX_URL_LENGTH:
         raise FetchRefused(f"The URL is longer than {MAX_URL_LENGTH} characters.")
@@ -88,7 +89,7 @@ def parse_calendar_url(url: str) -> CalendarUrl:
     if not target.isascii():
         raise FetchRefused("Characters outside ASCII in the path must be percent-encoded.")
     default = 443 if parts.scheme == "https" else 80
-    return CalendarUrl(parts.scheme, _ascii_host(parts.hostname or ""), port or default, target)
+    return OutboundUrl(parts.scheme, _ascii_host(parts.hostname or ""), port or default, target)
 
 
 def _ascii_host(host: str) -> str:
@@ -137,9 +138,45 @@ def check_address(address: str, policy: FetchPolicy) -> None:
         raise FetchRefused(f"{ip} is not a public address")
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A server's status and the start of what it said (at most the policy's byte limit)."""
+
+    status: int
+    body: bytes
+
+
 def fetch(url: str, policy: FetchPolicy, resolver: Resolver = system_resolver) -> bytes:
     """GET the URL's body after vetting every address; raises FetchRefused on any problem."""
-    where = parse_calendar_url(url)
+    answer = _call("GET", url, policy, resolver, headers={"Accept": "text/calendar"})
+    if answer.status != 200:
+        raise FetchRefused(f"the server answered {answer.status}")
+    if len(answer.body) > policy.max_bytes:
+        raise FetchRefused(f"the calendar is larger than {policy.max_bytes} bytes")
+    return answer.body
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    policy: FetchPolicy,
+    resolver: Resolver = system_resolver,
+) -> Answer:
+    """POST to the URL after vetting every address; any status is an Answer, never raised."""
+    return _call("POST", url, policy, resolver, headers=headers, body=body)
+
+
+def _call(
+    method: str,
+    url: str,
+    policy: FetchPolicy,
+    resolver: Resolver,
+    *,
+    headers: dict[str, str],
+    body: bytes | None = None,
+) -> Answer:
+    where = parse_outbound_url(url)
     try:
         with Deadline(policy.timeout) as deadline:
             addresses = resolver(where.host, where.port)
@@ -147,13 +184,21 @@ def fetch(url: str, policy: FetchPolicy, resolver: Resolver = system_resolver) -
                 raise FetchRefused(f"cannot resolve {where.host}")
             for address in addresses:
                 check_address(address, policy)
-            return _get(where, addresses[0], policy, deadline)
+            return _send(method, where, addresses[0], policy, deadline, headers, body)
     except DeadlinePassed as exc:
-        raise FetchRefused(f"The calendar {exc} to fetch.") from None
+        raise FetchRefused(f"The server {exc} to answer.") from None
 
 
-def _get(where: CalendarUrl, address: str, policy: FetchPolicy, deadline: Deadline) -> bytes:
-    """GET from the vetted address within the deadline (DeadlinePassed when it runs out)."""
+def _send(
+    method: str,
+    where: OutboundUrl,
+    address: str,
+    policy: FetchPolicy,
+    deadline: Deadline,
+    headers: dict[str, str],
+    body: bytes | None,
+) -> Answer:
+    """Send to the vetted address within the deadline (DeadlinePassed when it runs out)."""
     left = deadline.remaining()
     timeout = urllib3.Timeout(connect=left, read=left)
     if where.scheme == "https":
@@ -172,20 +217,17 @@ def _get(where: CalendarUrl, address: str, policy: FetchPolicy, deadline: Deadli
         )
     try:
         response = pool.request(
-            "GET",
+            method,
             where.target,
-            headers={"Host": where.host_header, "Accept": "text/calendar"},
+            body=body,
+            headers={"Host": where.host_header, **headers},
             preload_content=False,
             redirect=False,
         )
         deadline.check()
-        if response.status != 200:
-            raise FetchRefused(f"the server answered {response.status}")
-        body = response.read(policy.max_bytes + 1, decode_content=True)
+        data = response.read(policy.max_bytes + 1, decode_content=True)
         deadline.check()  # a read cut short by the deadline is not the whole body
-        if len(body) > policy.max_bytes:
-            raise FetchRefused(f"the calendar is larger than {policy.max_bytes} bytes")
-        return body
+        return Answer(response.status, data)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         deadline.check()  # the deadline is why the connection failed
         raise FetchRefused(f"fetch failed: {type(exc).__name__}") from exc

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: clinics learn of changes (ids and states, never clinical content)."""

@@ -1,0 +1,1 @@
+"""The development video room page that development join links open."""
