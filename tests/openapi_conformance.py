@@ -19,8 +19,8 @@ def conformance_problem(
     if operation is None:
         return f"{method} {rule} is not in the document"
     responses = operation["responses"]
-    response = responses.get(str(status)) or responses.get("default")
-    if response is None:
+    response = responses.get(str(status)) or (responses.get("default") if status >= 500 else None)
+    if response is None:  # only an unexpected failure may fall back on `default`
         return f"{method} {rule} answered {status}, which is not documented"
     if "$ref" in response:
         response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]

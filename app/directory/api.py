@@ -188,13 +188,20 @@ class Me(MethodView):
         return clients.own_account(session=db.session, principal=current_principal())
 
     @auth_required(me_blp, Role.CLIENT)
+    @me_blp.etag
     @me_blp.arguments(ClientProfileSchema)
     @me_blp.response(200, ClientProfileSchema)
     def patch(self, changes: dict[str, Any]) -> Any:
-        """Edit your client profile."""
-        return clients.update_client_profile(
-            session=db.session, principal=current_principal(), changes=changes
+        """Edit your client profile (If-Match: the ETag of GET /me)."""
+        principal = current_principal()
+        profile = clients.update_client_profile(
+            session=db.session,
+            principal=principal,
+            changes=changes,
+            precondition=if_match(me_blp, MeSchema),
         )
+        me_blp.set_etag(clients.account_overview(principal, client_profile=profile), MeSchema)
+        return profile
 
     @auth_required(me_blp, Role.CLIENT)
     @me_blp.response(204)

@@ -20,6 +20,7 @@ from app.identity.security import Security
 from app.identity.service import Principal, TokenPair, revoke_all_sessions, start_session
 from app.mail.delivery import drop_queued_mail
 from app.outbox.queue import enqueue
+from app.preconditions import Precondition, unconditional
 from app.privacy_rights.erasure import ErasureRegistry
 from app.privacy_rights.export import Subject
 
@@ -110,13 +111,21 @@ def _read_client_profile(session: Session, principal: Principal) -> ClientProfil
 
 @unit_of_work
 def update_client_profile(
-    *, session: Session, principal: Principal, changes: dict[str, Any]
+    *,
+    session: Session,
+    principal: Principal,
+    changes: dict[str, Any],
+    precondition: Precondition = unconditional,
 ) -> ClientProfile:
-    """Apply changes to the caller's client profile."""
+    """Apply changes to the caller's client profile (`precondition` sees the account as read)."""
     _check_adult(changes)
     profile = session.scalars(
-        select(ClientProfile).where(ClientProfile.user_id == principal.user.id)
+        select(ClientProfile)
+        .where(ClientProfile.user_id == principal.user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
+    precondition(account_overview(principal, client_profile=profile))
     for name, value in changes.items():
         setattr(profile, name, value)
     record_phi_access(
@@ -169,7 +178,7 @@ def delete_client_account(
 def own_account(*, session: Session, principal: Principal) -> dict[str, Any]:
     """Return the caller's account with their client or therapist profile (audit-logged)."""
     user = principal.user
-    overview: dict[str, Any] = {"user": user, "client_profile": None, "therapist_profile": None}
+    overview = account_overview(principal)
     if user.role is Role.CLIENT:
         overview["client_profile"] = _read_client_profile(session, principal)
         return overview
@@ -186,3 +195,17 @@ def own_account(*, session: Session, principal: Principal) -> dict[str, Any]:
             select(TherapistProfile).where(TherapistProfile.user_id == user.id)
         ).one_or_none()
     return overview
+
+
+def account_overview(
+    principal: Principal,
+    *,
+    client_profile: ClientProfile | None = None,
+    therapist_profile: TherapistProfile | None = None,
+) -> dict[str, Any]:
+    """The caller's account as GET /me shows it."""
+    return {
+        "user": principal.user,
+        "client_profile": client_profile,
+        "therapist_profile": therapist_profile,
+    }

@@ -16,13 +16,16 @@ pass, run once every blueprint is registered, makes the document say what respon
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import http
 import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from apispec import APISpec
+from apispec.exceptions import DuplicateComponentNameError
 
 from app.web.operation_ids import OPERATION_IDS
 
@@ -50,8 +53,8 @@ def finish_document(spec: APISpec, *, prefix: str, rate_limited: Iterable[str]) 
     paths: dict[str, dict[str, Any]] = spec._paths  # apispec keeps no public view of them
     schemas: dict[str, dict[str, Any]] = spec.components.schemas
     _name_operations(paths, prefix)
-    _document_rate_limits(paths, tuple(f"{prefix}{path}" for path in rate_limited))
-    _document_render_zone(paths)
+    _document_rate_limits(spec, paths, tuple(f"{prefix}{path}" for path in rate_limited))
+    _document_render_zone(spec, paths)
     _document_locations(paths)
     _document_public_operations(paths)
     for schema in schemas.values():
@@ -85,12 +88,27 @@ def _name_operations(paths: dict[str, dict[str, Any]], prefix: str) -> None:
         raise LookupError(f"name these operations in app/web/operation_ids.py: {unnamed}")
 
 
-def _document_rate_limits(paths: dict[str, dict[str, Any]], prefixes: tuple[str, ...]) -> None:
+def _error(spec: APISpec, status: int) -> dict[str, Any]:
+    """A reference to the error response of a status (registered if flask-smorest has not)."""
+    name = http.HTTPStatus(status).name
+    with contextlib.suppress(DuplicateComponentNameError):  # flask-smorest's own, if used
+        spec.components.response(
+            name,
+            {
+                "description": http.HTTPStatus(status).phrase,
+                "content": {"application/json": {"schema": {"$ref": f"{REF_PREFIX}Error"}}},
+            },
+        )
+    ref: dict[str, Any] = spec.components.get_ref("response", name)
+    return ref
+
+
+def _document_rate_limits(
+    spec: APISpec, paths: dict[str, dict[str, Any]], prefixes: tuple[str, ...]
+) -> None:
     for path, method, operation in operations(paths):
         if method == "post" and path.startswith(prefixes):
-            operation["responses"].setdefault(
-                "429", {"$ref": "#/components/responses/TOO_MANY_REQUESTS"}
-            )
+            operation["responses"].setdefault("429", _error(spec, 429))
 
 
 def _document_public_operations(paths: dict[str, dict[str, Any]]) -> None:
@@ -109,12 +127,14 @@ def _drop_unused_schemas(
         del schemas[name]
 
 
-def _document_render_zone(paths: dict[str, dict[str, Any]]) -> None:
-    """Every operation takes `tz`, and may answer 422 for it or for a query it does not know."""
+def _document_render_zone(spec: APISpec, paths: dict[str, dict[str, Any]]) -> None:
+    """Every operation takes `tz`, and may answer 422 for it or for a query it does not know.
+
+    One that takes a body may also answer 400 (not JSON, or nested too deep) and 413 (too large).
+    """
     for _, _, operation in operations(paths):
-        operation["responses"].setdefault(
-            "422", {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"}
-        )
+        for status in (400, 413, 422) if "requestBody" in operation else (422,):
+            operation["responses"].setdefault(str(status), _error(spec, status))
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("in") == "query" and p.get("name") == "tz" for p in parameters):
             parameters.append(dict(RENDER_ZONE))

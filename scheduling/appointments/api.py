@@ -68,7 +68,7 @@ class Appointments(MethodView):
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
-        """List your appointments (admins: their clinic's), soonest first."""
+        """List your appointments (admins: their clinic's), soonest first or `sort=-starts_at`."""
         return queries.list_appointments(
             session=db.session,
             principal=current_principal(),
@@ -77,6 +77,7 @@ class Appointments(MethodView):
             end=query.get("end"),
             status=query.get("status"),
             series_id=query.get("series_id"),
+            latest_first=query["sort"] == "-starts_at",
         )
 
 

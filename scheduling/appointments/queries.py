@@ -28,6 +28,7 @@ def list_appointments(
     status: AppointmentStatus | None,
     paging: PageRequest,
     series_id: uuid.UUID | None = None,
+    latest_first: bool = False,
 ) -> Page[Appointment]:
     """One page of the caller's appointments (an admin: their clinic's), soonest first."""
     query = visible_to(principal, session=session)
@@ -39,7 +40,8 @@ def list_appointments(
         query = query.where(Appointment.status == status)
     if series_id is not None:
         query = query.where(Appointment.series_id == series_id)
-    found = paginate(session, query.order_by(Appointment.starts_at, Appointment.id), paging)
+    by_start = Appointment.starts_at.desc() if latest_first else Appointment.starts_at.asc()
+    found = paginate(session, query.order_by(by_start, Appointment.id), paging)
     _audit_list(session, principal, found.items, scope_id=principal.user.id)
     return found
 

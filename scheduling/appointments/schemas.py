@@ -112,6 +112,11 @@ class AppointmentQuerySchema(PageQuerySchema):
     """Filters and page of the caller's appointments."""
 
     series_id = fields.UUID(metadata={"description": "Only the occurrences of this series"})
+    sort = fields.String(
+        load_default="starts_at",
+        validate=validate.OneOf(["starts_at", "-starts_at"]),
+        metadata={"description": "starts_at: soonest first; -starts_at: latest first"},
+    )
     start = instant()
     end = instant()
     status = fields.Enum(AppointmentStatus, by_value=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.identity.models import Role
-from tests.factories import auth_headers, make_clinic, make_therapist, make_user
+from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 
 
 @pytest.fixture
@@ -108,3 +108,23 @@ def test_clinic_profile_and_policies_refuse_stale_writes(client, clinic_staff):
 
 def _writable(current: dict, change: dict) -> dict:
     return {key: value for key, value in current.items() if key not in ("clinic_id",)}
+
+
+def test_a_client_editing_their_profile_from_two_devices(client, session, security):
+    person = make_client(session, security)
+    session.commit()
+    headers = auth_headers(client, person.user)
+    read = client.get("/api/v1/me", headers=headers).headers["ETag"]
+    phone = client.patch(
+        "/api/v1/me", headers={**headers, "If-Match": read}, json={"display_name": "Sam"}
+    )
+    assert phone.status_code == 200
+    assert phone.headers["ETag"] == client.get("/api/v1/me", headers=headers).headers["ETag"]
+    laptop = client.patch(
+        "/api/v1/me", headers={**headers, "If-Match": read}, json={"display_name": "Samuel"}
+    )
+    assert laptop.status_code == 412
+    assert (
+        client.get("/api/v1/me", headers=headers).get_json()["client_profile"]["display_name"]
+        == "Sam"
+    )

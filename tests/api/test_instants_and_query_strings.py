@@ -102,10 +102,10 @@ def test_a_zone_that_is_not_iana_is_refused(client, world):
 
 def test_unknown_query_parameters_are_refused_like_unknown_body_fields(client, world):
     refused = client.get(
-        "/api/v1/appointments", headers=world[3], query_string={"status": "booked", "sort": "x"}
+        "/api/v1/appointments", headers=world[3], query_string={"status": "booked", "order_by": "x"}
     )
     assert refused.status_code == 422
-    assert refused.get_json()["errors"] == {"query": {"sort": ["Unknown query parameter."]}}
+    assert refused.get_json()["errors"] == {"query": {"order_by": ["Unknown query parameter."]}}
     assert client.get("/api/v1/me", headers=world[3], query_string={"x": "1"}).status_code == 422
     assert client.get("/api/v1/vocabularies", query_string={"lang": "fr"}).status_code == 422
     assert client.get("/api/v1/appointments?status=booked", headers=world[3]).status_code == 200

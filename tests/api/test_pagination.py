@@ -124,3 +124,21 @@ def test_no_operation_answers_a_bare_array_and_every_list_takes_page_arguments(c
             assert set(page["required"]) == PAGE_FIELDS, path
             names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
             assert {"page", "page_size"} <= names, path
+
+
+def test_sort_latest_first_is_the_reverse_order(client, many):
+    headers, count = many
+    soonest = client.get(
+        "/api/v1/appointments", headers=headers, query_string={"page_size": 200}
+    ).get_json()
+    latest = client.get(
+        "/api/v1/appointments",
+        headers=headers,
+        query_string={"page_size": 200, "sort": "-starts_at"},
+    ).get_json()
+    assert latest["total"] == soonest["total"] == count
+    starts = [a["starts_at"] for a in latest["items"]]
+    assert starts == sorted(starts, reverse=True)
+    assert starts[0] > soonest["items"][-1]["starts_at"]
+    refused = client.get("/api/v1/appointments", headers=headers, query_string={"sort": "id"})
+    assert refused.status_code == 422
