@@ -2,6 +2,7 @@
 
 | What                                              | Kept for (configuration)            |
 | emails once sent or dead-lettered (their bodies)   | `RETENTION_MAIL_DAYS` (30)          |
+| webhook deliveries once delivered or given up      | `RETENTION_MAIL_DAYS` (30)          |
 | ended logins and their refresh tokens              | `RETENTION_SESSIONS_DAYS` (90)      |
 | used or expired emailed links                      | `RETENTION_SESSIONS_DAYS` (90)      |
 | finished second-factor challenges                  | 1 day                               |
@@ -38,6 +39,8 @@ from app.identity.models import (
 )
 from app.mail.delivery import EMAIL
 from app.outbox.models import OutboxMessage, OutboxStatus
+from app.webhooks.events import DELIVER
+from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 DAY = timedelta(days=1)
@@ -75,6 +78,17 @@ def categories(periods: RetentionPeriods, now: datetime) -> dict[str, list[Calla
                 OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.DEAD]),
                 OutboxMessage.created_at < now - periods.mail,
             )
+        ],
+        "webhook deliveries": [
+            lambda: delete(OutboxMessage).where(
+                OutboxMessage.topic == DELIVER,
+                OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.DEAD]),
+                OutboxMessage.created_at < now - periods.mail,
+            ),
+            lambda: delete(WebhookDelivery).where(
+                WebhookDelivery.status.in_([DeliveryStatus.SUCCEEDED, DeliveryStatus.DEAD]),
+                WebhookDelivery.created_at < now - periods.mail,
+            ),
         ],
         "ended logins": [
             lambda: delete(RefreshToken).where(RefreshToken.session_id.in_(_ended_sessions(ended))),

@@ -17,8 +17,9 @@ from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.privacy_rights import retention
 from app.privacy_rights.retention import RetentionPeriods, apply_retention
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.conftest import app_config_for_tests
-from tests.factories import make_client
+from tests.factories import make_client, make_clinic
 
 PERIODS = RetentionPeriods(
     mail=timedelta(days=30), sessions=timedelta(days=90), audit=timedelta(days=6 * 366)
@@ -40,6 +41,34 @@ def aged(committed, security):
         session=committed, to="b@example.org", subject="S", text="T", dedupe_key="w"
     )
     waiting.created_at = now - timedelta(days=400)  # never sent: kept whatever its age
+    endpoint = WebhookEndpoint(
+        clinic_id=make_clinic(committed).id,
+        url="https://hooks.example.org/in",
+        event_types=["*"],
+        secret_encrypted=b"x",
+        enabled=True,
+        created_at=now,
+        updated_at=now,
+    )
+    committed.add(endpoint)
+    committed.flush()
+    for status, age in (
+        (DeliveryStatus.SUCCEEDED, PERIODS.mail + SECOND),  # deleted
+        (DeliveryStatus.DEAD, PERIODS.mail + SECOND),  # deleted
+        (DeliveryStatus.SUCCEEDED, PERIODS.mail - SECOND),  # kept
+        (DeliveryStatus.FAILED, timedelta(days=400)),  # still being retried: kept
+    ):
+        committed.add(
+            WebhookDelivery(
+                endpoint_id=endpoint.id,
+                event_id=uuid.uuid4(),
+                event_type="ping",
+                payload={},
+                status=status,
+                attempts=1,
+                created_at=now - age,
+            )
+        )
     for n, age in enumerate((PERIODS.sessions + SECOND, PERIODS.sessions - SECOND)):
         login = AuthSession(
             user=user, created_at=now - age, last_refreshed_at=now - age, revoked_at=now - age
@@ -81,7 +110,14 @@ def counts(committed) -> dict[str, int]:
     committed.rollback()
     return {
         model.__tablename__: committed.scalar(select(func.count()).select_from(model))
-        for model in (OutboxMessage, AuthSession, RefreshToken, EmailToken, AuditEvent)
+        for model in (
+            OutboxMessage,
+            AuthSession,
+            RefreshToken,
+            EmailToken,
+            AuditEvent,
+            WebhookDelivery,
+        )
     }
 
 
@@ -92,6 +128,7 @@ def test_each_category_goes_exactly_past_its_period(committed, engine, aged):
     assert counts(committed) == before  # a dry run deletes nothing
     assert dry == {
         "sent mail": 1,
+        "webhook deliveries": 2,
         "ended logins": 1,
         "emailed links": 1,
         "second-factor challenges": 0,
@@ -107,6 +144,7 @@ def test_each_category_goes_exactly_past_its_period(committed, engine, aged):
         "refresh_tokens": 1,
         "email_tokens": 1,
         "audit_events": 1,
+        "webhook_deliveries": 2,
     }
     assert apply_retention(sessions, PERIODS, aged, dry_run=False) == dict.fromkeys(dry, 0)
 
