@@ -16,6 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 from app.clock import iso_utc
 
 RENDER_ZONE_PARAMETER = "tz"
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu"})
 
 
 def set_response_zone(zone: tzinfo) -> None:
@@ -36,7 +37,9 @@ def render_instant(value: datetime) -> str:
     if value.tzinfo is None:  # stored instants are UTC
         value = value.replace(tzinfo=UTC)
     zone = response_zone()
-    return iso_utc(value) if zone is UTC else value.astimezone(zone).isoformat()
+    if zone is UTC or str(zone) in UTC_NAMES:
+        return iso_utc(value)
+    return value.astimezone(zone).isoformat()
 
 
 class InstantJSONProvider(DefaultJSONProvider):

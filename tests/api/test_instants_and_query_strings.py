@@ -78,6 +78,7 @@ def test_every_instant_of_an_answer_is_rendered_in_the_zone_asked(client, world)
         ("Australia/Adelaide", "2025-07-01T21:30:00+09:30", "2025-01-15T22:30:00+10:30"),
         ("Australia/Lord_Howe", "2025-07-01T22:30:00+10:30", "2025-01-15T23:00:00+11:00"),
         ("Europe/London", "2025-07-01T13:00:00+01:00", "2025-01-15T12:00:00+00:00"),
+        ("Etc/UTC", "2025-07-01T12:00:00Z", "2025-01-15T12:00:00Z"),
     ],
 )
 def test_rendering_follows_each_zones_own_offset_on_the_day(

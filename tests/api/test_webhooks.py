@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,6 +16,7 @@ import pytest
 
 from app.clock import utcnow
 from app.identity.models import Role
+from app.webhooks.models import WebhookEndpoint
 from app.webhooks.signing import verify_signature
 from tests.delivery_helpers import RecordingMailer, drain, worker_for
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
@@ -320,3 +322,19 @@ def test_a_disabled_endpoint_gets_nothing(practice, receivers):
     assert receiver.got == []
     assert practice["http"].delete(url, headers=practice["admin"]).status_code == 204
     assert practice["http"].get(url, headers=practice["admin"]).status_code == 404
+
+
+def test_an_unreadable_secret_fails_that_delivery_alone(practice, receivers, session):
+    broken, good = receivers(), receivers()
+    bad = register(practice, broken.url, ["appointment.booked"])
+    fine = register(practice, good.url, ["appointment.booked"])
+    endpoint = session.get(WebhookEndpoint, uuid.UUID(bad["endpoint"]["id"]))
+    endpoint.secret_encrypted = b"not a fernet token"
+    session.commit()
+    book(practice)
+    drain(practice["worker"])
+    assert [e["type"] for e in good.events(fine["secret"])] == ["appointment.booked"]
+    assert broken.got == []
+    (failed,) = deliveries(practice, bad["endpoint"]["id"])
+    assert (failed["status"], failed["attempts"]) == ("failed", 1)
+    assert failed["last_error"]
