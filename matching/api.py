@@ -52,6 +52,7 @@ class Intakes(MethodView):
 @blp.route("/<uuid:intake_id>")
 class IntakeById(MethodView):
     @auth_required(blp, Role.CLIENT)
+    @blp.etag
     @blp.response(200, IntakeViewSchema)
     @documents_errors(blp, 404)
     def get(self, intake_id: uuid.UUID) -> Any:
