@@ -71,6 +71,8 @@ def receivers() -> Iterator[Any]:
                 time.sleep(receiver.hang_seconds)
                 status = receiver.answers.pop(0) if receiver.answers else 200
                 self.send_response(status)
+                if 300 <= status < 400:  # a redirect elsewhere, which must not be followed
+                    self.send_header("Location", f"http://127.0.0.1:{receiver.port}/elsewhere")
                 self.end_headers()
                 self.wfile.write(b"thanks" if status < 300 else b"not now")
 
@@ -338,3 +340,14 @@ def test_an_unreadable_secret_fails_that_delivery_alone(practice, receivers, ses
     (failed,) = deliveries(practice, bad["endpoint"]["id"])
     assert (failed["status"], failed["attempts"]) == ("failed", 1)
     assert failed["last_error"]
+
+
+def test_a_redirect_is_a_failed_attempt_and_is_not_followed(practice, receivers):
+    receiver = receivers(answers=[302])
+    created = register(practice, receiver.url, ["appointment.booked"])
+    book(practice)
+    drain(practice["worker"])
+    assert [headers.get("Host") for headers, _ in receiver.got] == [f"127.0.0.1:{receiver.port}"]
+    assert len(receiver.got) == 1  # /elsewhere was never asked for
+    (failed,) = deliveries(practice, created["endpoint"]["id"])
+    assert (failed["status"], failed["last_status_code"]) == ("failed", 302)
