@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
+from app.clock import iso_utc, utcnow
 from app.db.unit_of_work import unit_of_work
 from app.identity.models import Role
 from app.identity.service import Principal
@@ -131,7 +131,7 @@ def record_outcome(
         raise InvalidTransition("Only the therapist or the clinic records how a session went.")
     if appointment.starts_at > now:
         raise InvalidTransition(
-            f"The session has not started yet (it starts {appointment.starts_at.isoformat()})."
+            f"The session has not started yet (it starts {iso_utc(appointment.starts_at)})."
         )
     if appointment.status not in OUTCOMES[outcome]:
         raise InvalidTransition(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
+from app.clock import iso_utc, utcnow
 from app.consent.service import require_consent
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import ClientProfile, TherapistProfile
@@ -132,7 +132,7 @@ def _add_occurrence(
             located_in=located_in,
         )
     except DomainError as error:
-        result.skipped.append({"start": start.isoformat(), "reason": error.message})
+        result.skipped.append({"start": iso_utc(start), "reason": error.message})
         return
     result.booked.append(
         new_appointment(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.clock import iso_utc
 from app.directory.models import TherapistProfile
 from app.reporting.periods import period_of, within
 from app.reporting.tables import Column, ReportQuery, ReportTable
@@ -67,7 +68,7 @@ def group_fill(query: ReportQuery, *, session: Session) -> ReportTable:
         {
             "period": label,
             "session_id": str(session_id),
-            "starts_at": starts_at.isoformat(),
+            "starts_at": iso_utc(starts_at),
             "therapist_name": host,
             "capacity": capacity,
             "enrolled": int(enrolled or 0),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
+from app.clock import iso_utc, utcnow
 from app.reporting.tables import Column, ReportQuery, ReportTable
 from scheduling.reports.common import hours, therapists_in_scope
 from scheduling.session_types.service import default_session_types
@@ -54,7 +54,7 @@ def first_openings(query: ReportQuery, *, session: Session) -> ReportTable:
             {
                 "therapist_id": str(therapist.id),
                 "therapist_name": therapist.display_name,
-                "first_open_at": slot.isoformat() if slot else None,
+                "first_open_at": iso_utc(slot) if slot else None,
                 "hours_until_first_open": hours((slot - now).total_seconds()) if slot else None,
             }
         )
