@@ -19,7 +19,7 @@ class WallClock(fields.Field[int]):
     """A local time of day "HH:MM" (24:00 allowed as an end), as minutes after midnight."""
 
     def __init__(self, **kwargs: Any) -> None:
-        metadata = {"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "09:30"}
+        metadata = {"type": "string", "pattern": WALL_CLOCK_PATTERN, "examples": ["09:30"]}
         super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:

@@ -37,7 +37,7 @@ RENDER_ZONE = {
     "in": "query",
     "name": "tz",
     "required": False,
-    "schema": {"type": "string", "maxLength": 64, "example": "America/New_York"},
+    "schema": {"type": "string", "maxLength": 64, "examples": ["America/New_York"]},
     "description": "Render every instant of the answer in this IANA zone (default: UTC, as Z)",
 }
 LOCATION = {
