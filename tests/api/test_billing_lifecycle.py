@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import select, update
 
 from app.clock import utcnow
+from app.encryption import FIELD_CIPHER
+from app.web.extensions import app_adapters
 from billing.ledger.models import LedgerEntry
 from billing.payments.models import Payment, PaymentStatus, Purpose
 from billing.pricing.models import Collection, FeeKind
 from scheduling.appointments.models import Appointment
 from tests.billing_helpers import FEE, charging_practice
 from tests.scheduling_factories import future_hour
+from tests.webhook_helpers import endpoint_of, published
 
 
 def move_into_the_past(session, appointment_id: str, hours: int = 2) -> None:
@@ -194,6 +197,9 @@ def test_therapist_cancellation_refunds_in_full_and_charges_no_fee(strict, sessi
 
 def test_authentication_required_becomes_a_balance_paid_later(strict, session):
     appointment_id = booked_and_paid(strict, days=1, card="pm_card_authenticationRequired")
+    endpoint = endpoint_of(
+        session, app_adapters(strict.app).get(FIELD_CIPHER), strict.therapist.clinic_id
+    )
     strict.http.post(
         f"/api/v1/appointments/{appointment_id}/cancel",
         headers=strict.client_headers,
@@ -202,6 +208,10 @@ def test_authentication_required_becomes_a_balance_paid_later(strict, session):
     strict.run_worker()
     fee = payment_of(session, appointment_id, Purpose.LATE_CANCELLATION_FEE)
     assert (fee.status, fee.failure_code) == (PaymentStatus.FAILED, "authentication_required")
+    failed = [e for e in published(session, endpoint) if e["type"] == "payment.failed"]
+    assert [(e["data"]["payment_id"], e["data"]["status"]) for e in failed] == [
+        (str(fee.id), "failed")
+    ]
     needed = [m for m in strict.mailer.sent if m["Subject"].startswith("Payment needed")]
     assert len(needed) == 1
     assert f"/billing/payments/{fee.id}" in needed[0].get_content()

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from app.clock import utcnow
-from app.encryption import FIELD_CIPHER, FieldCipher
+from app.encryption import FIELD_CIPHER
 from app.web.extensions import app_adapters
-from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.billing_helpers import FEE, charging_practice
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist
 from tests.scheduling_factories import (
@@ -21,32 +17,7 @@ from tests.scheduling_factories import (
     open_hours,
     past_appointment,
 )
-
-
-def endpoint_of(session, cipher: FieldCipher, clinic_id: uuid.UUID) -> WebhookEndpoint:
-    """An endpoint taking every event, stored directly (delivery is not under test here)."""
-    now = utcnow()
-    endpoint = WebhookEndpoint(
-        clinic_id=clinic_id,
-        url="https://hooks.example.org/in",
-        event_types=["*"],
-        secret_encrypted=cipher.encrypt("whsec_test"),
-        enabled=True,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(endpoint)
-    session.commit()
-    return endpoint
-
-
-def published(session, endpoint: WebhookEndpoint) -> list[dict]:
-    rows = session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.endpoint_id == endpoint.id)
-        .order_by(WebhookDelivery.created_at, WebhookDelivery.id)
-    )
-    return [row.payload for row in rows]
+from tests.webhook_helpers import endpoint_of, published
 
 
 def test_rescheduling_and_outcomes_are_published(app, client, session, security):
