@@ -48,7 +48,7 @@ def unstorable_strings(data: Any, *, max_depth: int = MAX_JSON_DEPTH) -> dict[st
         elif isinstance(value, dict):
             for key, item in value.items():
                 if _UNSTORABLE.search(key):
-                    _set_error(errors, (*path, _printable(key)))
+                    _set_error(errors, (*path, printable(key)))
                 else:
                     stack.append((item, (*path, key)))
         elif isinstance(value, list):
@@ -56,7 +56,8 @@ def unstorable_strings(data: Any, *, max_depth: int = MAX_JSON_DEPTH) -> dict[st
     return errors
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """The text with NUL and lone surrogates replaced, safe to echo in an error."""
     return _UNSTORABLE.sub("\ufffd", text)
 
 
@@ -104,7 +105,7 @@ class RequestParser(FlaskParser):
     def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
         """The query arguments, refusing values that hold NUL or a lone surrogate."""
         errors = {
-            _printable(key): [UNSTORABLE_MESSAGE]
+            printable(key): [UNSTORABLE_MESSAGE]
             for key, values in req.args.lists()
             if _UNSTORABLE.search(key) or any(_UNSTORABLE.search(v) for v in values)
         }

@@ -17,6 +17,7 @@ from flask_smorest import Api
 from app.exceptions import InvalidRequest
 from app.vocabularies import TIME_ZONES
 from app.web.openapi import openapi_path
+from app.web.parsing import printable
 from app.web.rendering import RENDER_ZONE_PARAMETER, set_response_zone
 
 UNKNOWN_MESSAGE = "Unknown query parameter."
@@ -46,7 +47,7 @@ def init_query_checks(app: Flask, api: Api, *, prefix: str) -> None:
         if unknown:
             raise InvalidRequest(
                 "The request is invalid; see errors for each field.",
-                errors={"query": {name[:100]: [UNKNOWN_MESSAGE] for name in unknown}},
+                errors={"query": {printable(name[:100]): [UNKNOWN_MESSAGE] for name in unknown}},
             )
         zone = request.args.get(RENDER_ZONE_PARAMETER)
         if zone is not None:

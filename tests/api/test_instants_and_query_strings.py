@@ -126,3 +126,11 @@ def test_a_booking_says_where_it_lives_and_that_address_answers(client, world):
     location = created.headers["Location"]
     assert location == f"/api/v1/appointments/{created.get_json()['id']}"
     assert client.get(location, headers=world[3]).get_json() == created.get_json()
+
+
+def test_hostile_query_names_and_zones_are_refused_cleanly(client):
+    named = client.get("/api/v1/vocabularies?a%00b=1&" + "x" * 5000 + "=1")
+    assert named.status_code == 422
+    assert set(named.get_json()["errors"]["query"]) == {"a\ufffdb", "x" * 100}
+    assert client.get("/api/v1/vocabularies?tz=%00").status_code == 422
+    assert client.get("/api/v1/vocabularies?tz=" + "A" * 5000).status_code == 422
