@@ -162,6 +162,7 @@ class Refunds(MethodView):
 class Cards(MethodView):
     @auth_required(cards_blp, Role.CLIENT)
     @paged(cards_blp, CardSchema, "CardPage", query=CardQuerySchema)
+    @documents_errors(cards_blp, 404)
     def get(self, query: dict[str, Any]) -> Any:
         """List your saved cards (the default pays later charges and fees)."""
         return cards.list_cards(

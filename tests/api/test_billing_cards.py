@@ -107,3 +107,12 @@ def test_erasing_the_account_deletes_the_customer_at_stripe(practice, session):
     assert [r.path for r in deleted] == [f"/v1/customers/{customer.customer_id}"]
     provider = app_adapters(practice.app).get(PAYMENT_PROVIDER)
     provider.delete_customer(customer.customer_id, account=customer.account)  # gone: no error
+
+
+def test_cards_at_an_unknown_clinic_are_404_as_documented(practice):
+    unknown = practice.http.get(
+        "/api/v1/billing/payment-methods",
+        headers=practice.client_headers,
+        query_string={"clinic_id": str(uuid.uuid4())},
+    )
+    assert unknown.status_code == 404
