@@ -116,3 +116,5 @@ def test_cards_at_an_unknown_clinic_are_404_as_documented(practice):
         query_string={"clinic_id": str(uuid.uuid4())},
     )
     assert unknown.status_code == 404
+    document = practice.http.get("/openapi.json").get_json()
+    assert "404" in document["paths"]["/api/v1/billing/payment-methods"]["get"]["responses"]
