@@ -60,14 +60,13 @@ def audit_accounting(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each test using the shared app: every API answer it got matches the document."""
-    if "app" not in request.fixturenames and "client" not in request.fixturenames:
+    """After each test building or using an app: every API answer it got matches the document."""
+    if not {"app", "client", "make_app"} & set(request.fixturenames):
         yield
         return
-    app = request.getfixturevalue("app")
     problems: list[str] = []
 
-    def check(sender: object, response: Response, **extra: object) -> None:
+    def check(sender: Flask, response: Response, **extra: object) -> None:
         rule = current_request.url_rule
         if rule is None or not current_request.path.startswith("/api/"):
             return
@@ -81,7 +80,7 @@ def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
         ):
             body = response.get_json(silent=True)
         problem = conformance_problem(
-            document_of(app),
+            document_of(sender),
             rule.rule,
             current_request.method,
             response.status_code,
@@ -91,9 +90,11 @@ def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
         if problem:
             problems.append(problem)
         if response.status_code == 201:
-            problems.extend(_location_problems(app, current_request.method, rule.rule, response))
+            problems.extend(
+                _location_problems(sender, current_request.method, rule.rule, response)
+            )
 
-    with request_finished.connected_to(check, app):
+    with request_finished.connected_to(check):  # every app the test builds
         yield
     assert not problems, "answers the OpenAPI document does not describe:\n" + "\n".join(
         sorted(set(problems))
