@@ -82,6 +82,7 @@ def past_appointment(
     *,
     starts_at: datetime,
     status: AppointmentStatus = AppointmentStatus.BOOKED,
+    commit: bool = True,
     **fields: Any,
 ) -> Appointment:
     """An appointment placed directly (for times the booking path refuses, like the past)."""
@@ -101,5 +102,6 @@ def past_appointment(
         **fields,
     )
     session.add(appointment)
-    session.commit()
+    if commit:
+        session.commit()
     return appointment

@@ -90,9 +90,7 @@ def documented_answers(request: pytest.FixtureRequest) -> Iterator[None]:
         if problem:
             problems.append(problem)
         if response.status_code == 201:
-            problems.extend(
-                _location_problems(sender, current_request.method, rule.rule, response)
-            )
+            problems.extend(_location_problems(sender, current_request.method, rule.rule, response))
 
     with request_finished.connected_to(check):  # every app the test builds
         yield

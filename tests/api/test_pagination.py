@@ -8,9 +8,9 @@ import pytest
 
 from app.clock import utcnow
 from app.web.openapi import operations
-from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.appointments.models import AppointmentStatus
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist
-from tests.scheduling_factories import make_session_type
+from tests.scheduling_factories import make_session_type, past_appointment
 
 PAGE_FIELDS = {"items", "total", "page", "page_size"}
 
@@ -26,28 +26,28 @@ def many(client, session, security):
     patient = make_client(session, security)
     first = (utcnow() - timedelta(days=700)).replace(minute=0, second=0, microsecond=0)
     starts = [first + timedelta(hours=2 * n) for n in range(522)]
-    session.add_all(_appointment(therapist, patient, session_type, start) for start in starts)
+    for start in starts:
+        past_appointment(
+            session,
+            therapist,
+            patient,
+            session_type,
+            starts_at=start,
+            commit=False,
+            status=AppointmentStatus.FULFILLED,
+        )
     session.flush()
-    session.add(_appointment(therapist, patient, session_type, first, AppointmentStatus.CANCELLED))
+    past_appointment(
+        session,
+        therapist,
+        patient,
+        session_type,
+        starts_at=first,
+        commit=False,
+        status=AppointmentStatus.CANCELLED,
+    )
     session.commit()
     return auth_headers(client, patient.user), len(starts) + 1
-
-
-def _appointment(therapist, patient, session_type, start, status=AppointmentStatus.FULFILLED):
-    return Appointment(
-        clinic_id=therapist.clinic_id,
-        therapist_id=therapist.id,
-        client_id=patient.id,
-        session_type_id=session_type.id,
-        kind=AppointmentKind.INDIVIDUAL,
-        status=status,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=50),
-        block_starts_at=start,
-        block_ends_at=start + timedelta(minutes=60),
-        created_by_id=patient.user_id,
-        status_changed_at=utcnow(),
-    )
 
 
 def test_appointments_no_longer_stop_at_500_and_pages_neither_overlap_nor_skip(client, many):
