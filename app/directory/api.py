@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from app.clock import utcnow
+from app.db.paging import Page
 from app.directory import clients, clinics, therapists
 from app.directory.schemas import (
     AdminCreateSchema,
@@ -25,7 +26,7 @@ from app.directory.schemas import (
     TherapistWritableSchema,
     VocabulariesSchema,
 )
-from app.directory.search import Page, TherapistFilters, search_therapists
+from app.directory.search import TherapistFilters, search_therapists
 from app.identity.models import Role
 from app.privacy_rights.erasure import ERASERS
 from app.vocabularies import VOCABULARIES
@@ -114,7 +115,7 @@ class ClinicAdmins(MethodView):
 class Therapists(MethodView):
     @therapists_blp.arguments(TherapistQuerySchema, location="query")
     @therapists_blp.response(200, TherapistPageSchema)
-    def get(self, query: dict[str, Any]) -> Page:
+    def get(self, query: dict[str, Any]) -> Page[Any]:
         """Search the public directory of therapists."""
         page, page_size = query.pop("page"), query.pop("page_size")
         return search_therapists(

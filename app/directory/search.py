@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists
 from sqlalchemy.orm import Session, selectinload
 
+from app.db.paging import Page, PageRequest, paginate
 from app.directory.models import FACETS, TherapistFacet, TherapistLicense, TherapistProfile
 from app.directory.therapists import live_therapists
 
@@ -33,19 +34,9 @@ class TherapistFilters:
         )
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of results with the total count."""
-
-    items: list[TherapistProfile]
-    page: int
-    page_size: int
-    total: int
-
-
 def search_therapists(
     filters: TherapistFilters, *, session: Session, page: int, page_size: int, today: date
-) -> Page:
+) -> Page[TherapistProfile]:
     """Return therapists matching every filter; a license counts only if unexpired today."""
     query = live_therapists()
     if filters.jurisdiction is not None:
@@ -70,11 +61,7 @@ def search_therapists(
     if filters.accepting_new_clients is not None:
         query = query.where(TherapistProfile.accepting_new_clients == filters.accepting_new_clients)
 
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.options(selectinload(TherapistProfile.licenses))
-        .order_by(TherapistProfile.display_name, TherapistProfile.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return Page(list(items), page, page_size, total)
+    ordered = query.options(selectinload(TherapistProfile.licenses)).order_by(
+        TherapistProfile.display_name, TherapistProfile.id
+    )
+    return paginate(session, ordered, PageRequest(page, page_size))
