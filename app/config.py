@@ -116,7 +116,10 @@ OPENAPI_SETTINGS: dict[str, Any] = {
         "info": {
             "description": "Therapist matching, teletherapy scheduling and billing. Instants are "
             "UTC with Z unless `tz` names an IANA zone; lists are pages; writes of availability, "
-            "profiles and policies honour If-Match.",
+            "profiles and policies honour If-Match. Places are ISO 3166-2 codes (US-CA, CA-ON, "
+            "AU-NSW, GB-SCT) or, where there are no subdivisions here, country codes (IE, NZ); "
+            "the bare US state codes of earlier versions (CA for California) are deprecated: "
+            "read as US-CA until version 2 and answered with a Deprecation header.",
             "license": {"name": "Proprietary"},
         }
     },

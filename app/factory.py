@@ -40,6 +40,7 @@ from app.privacy_rights.erasure import ERASERS, ErasureRegistry, erase_platform_
 from app.privacy_rights.export import EXPORTS, ExportRegistry
 from app.privacy_rights.platform import register_platform_exports
 from app.web.api import API_PREFIX, init_api
+from app.web.deprecation import init_deprecation_headers
 from app.web.errors import register_error_handlers
 from app.web.extensions import db, init_cors, init_rate_limits, install_adapters
 from app.web.ops import ops
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_query_checks(app, api, prefix=API_PREFIX)
     register_error_handlers(app)
     init_request_ids(app)
+    init_deprecation_headers(app)
     register_commands(app)
     return app
 

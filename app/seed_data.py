@@ -4,15 +4,17 @@ from __future__ import annotations
 
 # (name, time zone, email subdomain of its admin, the states its therapists mainly practise in)
 CLINICS = (
-    ("Harbor Light Counseling", "America/New_York", "harborlight", ("NY", "FL", "MA", "IL")),
-    ("Sierra Vista Wellness", "America/Los_Angeles", "sierravista", ("CA", "WA", "TX", "CO")),
-)
+    ("Harbor Light Counseling", "America/New_York", "harborlight",
+     ("US-NY", "US-FL", "US-MA", "US-IL")),
+    ("Sierra Vista Wellness", "America/Los_Angeles", "sierravista",
+     ("US-CA", "US-WA", "US-TX", "US-CO")),
+)  # fmt: skip
 # state: (time zone, the professional-counselor license the state issues)
 STATES = {
-    "NY": ("America/New_York", "lmhc"), "FL": ("America/New_York", "lmhc"),
-    "MA": ("America/New_York", "lmhc"), "IL": ("America/Chicago", "lpc"),
-    "CA": ("America/Los_Angeles", "lpcc"), "WA": ("America/Los_Angeles", "lmhc"),
-    "TX": ("America/Chicago", "lpc"), "CO": ("America/Denver", "lpc"),
+    "US-NY": ("America/New_York", "lmhc"), "US-FL": ("America/New_York", "lmhc"),
+    "US-MA": ("America/New_York", "lmhc"), "US-IL": ("America/Chicago", "lpc"),
+    "US-CA": ("America/Los_Angeles", "lpcc"), "US-WA": ("America/Los_Angeles", "lmhc"),
+    "US-TX": ("America/Chicago", "lpc"), "US-CO": ("America/Denver", "lpc"),
 }  # fmt: skip
 LICENSE_PREFIX = {"psychologist": "PSY", "lcsw": "LCSW", "lmft": "LMFT", "lpc": "LPC",
                   "lpcc": "LPCC", "lmhc": "LMHC"}  # fmt: skip
@@ -39,8 +41,8 @@ PRONOUNS = {"woman": "she/her", "man": "he/him", "non_binary": "they/them",
 
 # (pseudonym, state, age group)
 CLIENTS = (
-    ("River", "CA", "adults"), ("Sam", "NY", "adults"), ("Alex", "TX", "young_adults"),
-    ("Jordan", "FL", "adults"), ("Morgan", "WA", "adults"), ("Casey", "IL", "adults"),
+    ("River", "US-CA", "adults"), ("Sam", "US-NY", "adults"), ("Alex", "US-TX", "young_adults"),
+    ("Jordan", "US-FL", "adults"), ("Morgan", "US-WA", "adults"), ("Casey", "US-IL", "adults"),
 )  # fmt: skip
 
 FOCUS = {

@@ -8,22 +8,12 @@ from zoneinfo import available_timezones
 
 import pycountry
 
+from app.jurisdictions import JURISDICTIONS
+
 
 def _labelled(*pairs: tuple[str, str]) -> MappingProxyType[str, str]:
     return MappingProxyType(dict(pairs))
 
-
-JURISDICTIONS: Final = MappingProxyType(
-    {
-        sub.code.removeprefix("US-"): sub.name
-        for sub in sorted(
-            # pycountry's Subdivisions.get is not annotated.
-            pycountry.subdivisions.get(country_code="US"),  # type: ignore[no-untyped-call]
-            key=lambda s: s.code,
-        )
-        if sub.type in {"State", "District"}
-    }
-)
 
 LANGUAGES: Final = MappingProxyType(
     {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}

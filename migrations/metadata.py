@@ -27,5 +27,12 @@ from scheduling.appointments.models import Appointment
 from scheduling.availability.models import AvailabilityRule
 from scheduling.calendars.models import CalendarFeed
 from scheduling.session_types.models import SessionType
+from scheduling.support_groups.models import (
+    GroupMember,
+    GroupModeration,
+    GuidelinesAcceptance,
+    MeetingReport,
+    SupportGroup,
+)
 
 metadata = Base.metadata

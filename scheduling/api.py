@@ -14,6 +14,7 @@ from scheduling.groups.api import blp as group_sessions
 from scheduling.session_types.api import blp as therapist_session_types
 from scheduling.session_types.api import clinic_blp as clinic_session_types
 from scheduling.slots.api import blp as therapist_slots
+from scheduling.support_groups.api import blp as support_groups
 from scheduling.video.api import blp as appointment_video
 
 blueprints = (
@@ -28,6 +29,7 @@ blueprints = (
     appointment_invites,
     appointment_series,
     group_sessions,
+    support_groups,
     calendar_feeds,
     client_consents,
 )

@@ -34,6 +34,8 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
         TableExport("appointments", by_client()),
         TableExport("appointment_series", by_client()),
         TableExport("group_enrollments", by_client()),
+        TableExport("group_members", by_client()),
+        TableExport("group_guidelines_acceptances", by_client()),
         TableExport("appointment_events", of_clients_rows("appointment_id", "appointments")),
     )
     messages = messages_from(config)

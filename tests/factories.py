@@ -92,7 +92,7 @@ def make_therapist(
     for name, codes in facets.items():
         setattr(profile, name, codes)
     default_expiry = utcnow().date() + timedelta(days=365)
-    for jurisdiction, expires_on in licenses or [("CA", default_expiry)]:
+    for jurisdiction, expires_on in licenses or [("US-CA", default_expiry)]:
         profile.licenses.append(
             TherapistLicense(
                 jurisdiction=jurisdiction,
@@ -113,7 +113,7 @@ def make_client(session: Session, security: Security, **fields: Any) -> ClientPr
     profile = ClientProfile(
         user=user,
         display_name=fields.pop("display_name", "River"),
-        jurisdiction=fields.pop("jurisdiction", "CA"),
+        jurisdiction=fields.pop("jurisdiction", "US-CA"),
         timezone=fields.pop("timezone", "America/Los_Angeles"),
         age_group=fields.pop("age_group", "adults"),
         **fields,

@@ -48,7 +48,7 @@ def make_practice(
         "display_name": "Dr. Ada Park",
         "credentials": "PhD, LCSW",
         "npi": "1234567893",
-        "licenses": [("CA", expiry), ("NY", expiry)],
+        "licenses": [("US-CA", expiry), ("US-NY", expiry)],
     }
     fields.update(therapist)
     profile = make_therapist(session, security, clinic, **fields)

@@ -29,6 +29,12 @@ HEALTH_INFORMATION = frozenset(
         "group_sessions.GroupSessionById",
         "group_sessions.Enroll",
         "group_sessions.Leave",
+        "groups.Members",
+        "groups.Leave",
+        "groups.Moderate",
+        "groups.Reports",
+        "groups.ClinicReports",
+        "groups.Resolve",
         "intakes.Intakes",
         "intakes.IntakeById",
         "intakes.Declines",
@@ -74,6 +80,7 @@ PUBLIC_DIRECTORY = frozenset(
         "vocabularies.Vocabularies",
         "clinic_consents.ClinicDocuments",
         "consent_documents.Document",
+        "groups.GroupById",
     }
 )
 
@@ -103,6 +110,8 @@ OTHER = frozenset(
         "clinic_session_types.ClinicPolicy",
         "clinic_session_types.ClinicSessionTypes",
         "group_sessions.GroupSessions",
+        # hosting a group creates its meetings: no client yet, audited all the same
+        "groups.Groups",
         "session_type_fees.SessionFee",
         "therapist_availability.Availability",
         "therapist_availability.TimeOffList",

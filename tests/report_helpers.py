@@ -104,7 +104,7 @@ def shown_intake(
     row = Intake(
         client_id=client.id,
         created_at=at,
-        jurisdiction="CA",
+        jurisdiction="US-CA",
         timezone="America/Los_Angeles",
         concerns=["anxiety"],
         phq9_answers=[0] * 9,

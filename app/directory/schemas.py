@@ -15,6 +15,7 @@ from app.web.fields import (
     code,
     codes,
     email_address,
+    jurisdiction_code,
     one_line,
 )
 
@@ -54,7 +55,7 @@ class ClinicUpdateSchema(Schema):
 class LicenseSchema(Schema):
     """A license to practise in one jurisdiction."""
 
-    jurisdiction = code("jurisdictions", required=True)
+    jurisdiction = jurisdiction_code(required=True)
     license_type = code("license_types", required=True)
     number = one_line(64, required=True)
     expires_on = calendar_date(required=True, metadata={"description": "Valid through this date"})
@@ -131,7 +132,7 @@ class TherapistCreatedSchema(Schema):
 class TherapistQuerySchema(Schema):
     """Directory filters and paging."""
 
-    jurisdiction = code("jurisdictions", metadata={"description": "Licensed and unexpired there"})
+    jurisdiction = jurisdiction_code(metadata={"description": "Licensed and unexpired there"})
     gender = code("genders")
     accepting_new_clients = fields.Boolean()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
@@ -160,7 +161,7 @@ class ClientProfileSchema(Schema):
     )
     date_of_birth = calendar_date(allow_none=True)
     age_group = code("age_groups", allow_none=True)
-    jurisdiction = code("jurisdictions")
+    jurisdiction = jurisdiction_code()
     timezone = TimeZone()
 
 

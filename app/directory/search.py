@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.paging import Page, PageRequest, paginate
 from app.directory.models import FACETS, TherapistFacet, TherapistLicense, TherapistProfile
 from app.directory.therapists import live_therapists
+from app.jurisdictions import license_scopes
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def search_therapists(
         query = query.where(
             exists().where(
                 TherapistLicense.therapist_id == TherapistProfile.id,
-                TherapistLicense.jurisdiction == filters.jurisdiction,
+                TherapistLicense.jurisdiction.in_(license_scopes(filters.jurisdiction)),
                 TherapistLicense.expires_on >= today,
             )
         )

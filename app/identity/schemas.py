@@ -6,7 +6,15 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import Instant, TimeZone, calendar_date, code, email_address, one_line
+from app.web.fields import (
+    Instant,
+    TimeZone,
+    calendar_date,
+    code,
+    email_address,
+    jurisdiction_code,
+    one_line,
+)
 
 PASSWORD: dict[str, Any] = {"validate": validate.Length(min=1, max=1024), "load_only": True}
 
@@ -75,10 +83,9 @@ class RegisterSchema(Schema):
     email = email_address(required=True)
     password = fields.String(required=True, **PASSWORD)
     display_name = one_line(120, required=True, metadata={"description": "May be a pseudonym"})
-    jurisdiction = code(
-        "jurisdictions",
+    jurisdiction = jurisdiction_code(
         required=True,
-        metadata={"description": "Where the client is located (US state code)"},
+        metadata={"description": "Where the client is located"},
     )
     timezone = TimeZone(required=True)
     date_of_birth = calendar_date(load_default=None)

@@ -30,6 +30,7 @@ RESOURCES = {
     "outcomes, the video link and the calendar invite",
     "appointment-series": "Recurring appointments",
     "group-sessions": "Group sessions with capacity and waitlist",
+    "groups": "Support groups: discovery, joining under an alias, guidelines, moderation",
     "calendar-feeds": "Private calendar subscriptions (the secret URL is the credential)",
     "intakes": "Intake questionnaires, therapist matches, declined matches and outcomes",
     "session-types": "A session type's fee",

@@ -76,7 +76,15 @@ def adapter(key: AdapterKey[T]) -> T:
 
 
 CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match")
-EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "Location", "ETag", "Content-Disposition")
+EXPOSED_HEADERS = (
+    "X-Request-ID",
+    "Retry-After",
+    "Location",
+    "ETag",
+    "Content-Disposition",
+    "Deprecation",
+    "Link",
+)
 
 
 def init_cors(app: Flask) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from app.jurisdictions import JURISDICTIONS, from_legacy, is_legacy
 from app.vocabularies import TIME_ZONES, VOCABULARIES
+from app.web.deprecation import LEGACY_JURISDICTIONS_SINCE, note_deprecated
 from app.web.rendering import render_instant
 
 # Every instant and date a request may carry lies in these years: far enough for any booking,
@@ -89,6 +91,39 @@ def codes(vocabulary: str, *, max_items: int = 30, **kwargs: Any) -> fields.List
         validate=[validate.Length(max=max_items), _distinct],
         **kwargs,
     )
+
+
+class Jurisdiction(fields.String):
+    """An ISO 3166-2 subdivision or ISO 3166-1 country code; a pre-ISO US code is read as US-xx."""
+
+    default_error_messages = {
+        "unknown": "Not a known jurisdiction: use an ISO 3166-2 code such as US-CA, CA-ON, "
+        "AU-NSW or GB-SCT, or a country code such as IE (GET /api/v1/vocabularies lists them)."
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        given = super()._deserialize(value, attr, data, **kwargs)
+        if is_legacy(given):
+            note_deprecated(LEGACY_JURISDICTIONS_SINCE)
+            given = from_legacy(given)
+        if given not in JURISDICTIONS:
+            raise self.make_error("unknown")
+        return given
+
+
+def jurisdiction_code(**kwargs: Any) -> Jurisdiction:
+    """Where someone is or is licensed (the `jurisdictions` vocabulary)."""
+    description = (
+        "An ISO 3166-2 code (US-CA, CA-ON, AU-NSW, GB-SCT) or, where licensing is national or "
+        "a country has no subdivisions here, an ISO 3166-1 code (AU, GB, IE, NZ); listed by GET "
+        "/api/v1/vocabularies (jurisdictions). Deprecated: the bare US state codes of earlier "
+        "versions (CA for California) are still read as US-CA, answered with a Deprecation "
+        "header, until version 2."
+    )
+    metadata = {"description": description}
+    if "metadata" in kwargs:
+        metadata["description"] = f"{kwargs.pop('metadata')['description']}. {description}"
+    return Jurisdiction(validate=validate.Length(max=8), metadata=metadata, **kwargs)
 
 
 class TimeZone(fields.String):

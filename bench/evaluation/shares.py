@@ -10,11 +10,12 @@ import numpy as np
 from app.vocabularies import CONCERNS, MODALITIES
 from matching.ranking.effectiveness import CONCERN_DOMAINS, DOMAINS
 
-JURISDICTIONS = {"CA": 35, "NY": 20, "TX": 12, "FL": 10, "WA": 6, "IL": 5, "MA": 4, "CO": 3}
-JURISDICTIONS |= {"GA": 3, "AZ": 2}
-ZONES = {"CA": "America/Los_Angeles", "WA": "America/Los_Angeles", "TX": "America/Chicago"}
-ZONES |= {"IL": "America/Chicago", "CO": "America/Denver", "AZ": "America/Phoenix"}
-ZONES |= dict.fromkeys(("NY", "FL", "MA", "GA"), "America/New_York")
+JURISDICTIONS = {"US-CA": 35, "US-NY": 20, "US-TX": 12, "US-FL": 10, "US-WA": 6, "US-IL": 5}
+JURISDICTIONS |= {"US-MA": 4, "US-CO": 3}
+JURISDICTIONS |= {"US-GA": 3, "US-AZ": 2}
+ZONES = {"US-CA": "America/Los_Angeles", "US-WA": "America/Los_Angeles", "US-TX": "America/Chicago"}
+ZONES |= {"US-IL": "America/Chicago", "US-CO": "America/Denver", "US-AZ": "America/Phoenix"}
+ZONES |= dict.fromkeys(("US-NY", "US-FL", "US-MA", "US-GA"), "America/New_York")
 SPECIALTIES = {"anxiety": 10, "depression": 10, "stress": 6, "trauma": 6, "relationships": 6}
 SPECIALTIES |= {"self_esteem": 5, "life_transitions": 5, "grief": 4, "family": 4, "identity": 3}
 SPECIALTIES |= {c: 2 for c in CONCERNS if c not in SPECIALTIES}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from app.directory.models import ClientProfile, Clinic, TherapistLicense, TherapistProfile
+from app.jurisdictions import license_covers
 from billing.paperwork.exceptions import BillingIdentityMissing
 
 IDENTITY_HINT = (
@@ -71,7 +72,7 @@ def license_for(
     """The licence valid on that day where the client was, else any valid one, else none."""
     valid = [entry for entry in therapist.licenses if entry.valid_on(on)]
     for entry in valid:
-        if entry.jurisdiction == jurisdiction:
+        if jurisdiction is not None and license_covers(entry.jurisdiction, jurisdiction):
             return entry
     return valid[0] if valid else None
 

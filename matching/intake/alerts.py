@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistLicense, TherapistProfile
 from app.identity.models import Role, User
+from app.jurisdictions import license_scopes
 from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage
 from app.outbox.queue import enqueue
@@ -30,7 +31,7 @@ def queue_crisis_alert(*, session: Session, intake: Intake) -> None:
             select(TherapistProfile.clinic_id)
             .distinct()
             .join(TherapistLicense, TherapistLicense.therapist_id == TherapistProfile.id)
-            .where(TherapistLicense.jurisdiction == intake.jurisdiction)
+            .where(TherapistLicense.jurisdiction.in_(license_scopes(intake.jurisdiction)))
         )
     )
     raise_alerts(session=session, intake=intake, clinic_ids=clinic_ids)

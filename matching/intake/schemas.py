@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.vocabularies import WEEKDAYS
-from app.web.fields import TimeZone, code, codes, trimmed
+from app.web.fields import TimeZone, code, codes, jurisdiction_code, trimmed
 from scheduling.schemas import WallClock, instant
 
 
@@ -76,8 +76,7 @@ class IntakeSchema(Schema):
 
     id = fields.UUID(dump_only=True)
     created_at = instant(dump_only=True)
-    jurisdiction = code(
-        "jurisdictions",
+    jurisdiction = jurisdiction_code(
         load_default=None,
         metadata={"description": "Where you are now (defaults to your profile)"},
     )

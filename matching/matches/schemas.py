@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import code, trimmed
+from app.web.fields import jurisdiction_code, trimmed
 from matching.intake.schemas import ResourceSchema
 from matching.ranking.effectiveness import DOMAINS
 from scheduling.schemas import instant
@@ -80,8 +80,7 @@ class MatchListSchema(Schema):
     """Ranked matches, or what to relax when none fit."""
 
     intake_id = fields.UUID()
-    located_in = code(
-        "jurisdictions",
+    located_in = jurisdiction_code(
         metadata={
             "description": "The jurisdiction the client is in, which every match is licensed "
             "for; pass it as located_in when booking (POST /appointments)"

@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
 
 from app.directory.models import FACETS
+from app.jurisdictions import license_scopes
 from app.vocabularies import VOCABULARIES
 
 # Every facet's codes become one-hot columns. These three describe what a therapist does: their
@@ -73,10 +74,11 @@ class Catalog:
         return self.license_expiry(jurisdiction) >= on.toordinal()
 
     def license_expiry(self, jurisdiction: str) -> np.ndarray:
-        """Per row, the ordinal of the last day a license in the jurisdiction is valid (0: none)."""
+        """Per row, the last day (ordinal) a license covering the jurisdiction holds (0: none)."""
         last = np.zeros(len(self), dtype=np.int64)
-        rows, expiry = self.licenses.get(jurisdiction, (np.empty(0, int), np.empty(0, int)))
-        np.maximum.at(last, rows.astype(np.int64), expiry.astype(np.int64))
+        for scope in license_scopes(jurisdiction):
+            rows, expiry = self.licenses.get(scope, (np.empty(0, int), np.empty(0, int)))
+            np.maximum.at(last, rows.astype(np.int64), expiry.astype(np.int64))
         return last
 
     def has_any(self, facet: str, codes: Sequence[str]) -> np.ndarray:

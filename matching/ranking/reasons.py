@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, JURISDICTIONS, LANGUAGES
+from app.jurisdictions import JURISDICTIONS
+from app.vocabularies import COMMUNITIES, CONCERNS, INSURANCE_PLANS, LANGUAGES
 from app.vocabularies import MODALITIES as MODALITY_LABELS
 from matching.ranking.catalog import Catalog
 from matching.ranking.constraints import Needs

@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.directory.models import ClientProfile, TherapistProfile
+from app.jurisdictions import license_covers, place_name
 from scheduling.appointments.models import (
     TAKES_TIME_STATUSES,
     Appointment,
@@ -36,10 +37,12 @@ def check_license(
     where = located_in or client.jurisdiction
     session_date = start.astimezone(ZoneInfo(client.timezone)).date()
     if not any(
-        lic.jurisdiction == where and lic.valid_on(session_date) for lic in therapist.licenses
+        license_covers(lic.jurisdiction, where) and lic.valid_on(session_date)
+        for lic in therapist.licenses
     ):
         raise NotLicensedThere(
-            f"This therapist is not licensed in {where} on {session_date}, where you are located.",
+            f"This therapist is not licensed in {place_name(where)} on {session_date}, where "
+            "you are located.",
             errors={"therapist_id": [f"No valid license in {where}."]},
         )
 

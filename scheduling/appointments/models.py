@@ -150,6 +150,10 @@ class Appointment(UUIDPrimaryKey, Timestamps, Base):
     late_cancellation: Mapped[bool] = mapped_column(default=False)
     # Where the client is for this session (the license rule); None on group sessions.
     client_located_in: Mapped[str | None] = mapped_column(String(8))
+    # a meeting of a support group (scheduling.support_groups), else none
+    support_group_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("support_groups.id"), index=True
+    )
     # A hold that only its payment can confirm (billing settles it); the client cannot.
     payment_due: Mapped[bool] = mapped_column(default=False)
     # Calendar identity: the UID never changes; SEQUENCE rises with every change sent out.

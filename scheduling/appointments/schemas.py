@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.web.fields import code, trimmed
+from app.web.fields import jurisdiction_code, trimmed
 from app.web.paging import PageQuerySchema, page_schema
 from scheduling.appointments.models import (
     AppointmentKind,
@@ -78,8 +78,7 @@ class BookingSchema(Schema):
             "description": "Hold the slot (pending) while paying; confirm within the hold time"
         },
     )
-    located_in = code(
-        "jurisdictions",
+    located_in = jurisdiction_code(
         load_default=None,
         metadata={
             "description": "Where you will be for the session (defaults to your profile's "
@@ -131,8 +130,7 @@ class SeriesRequestSchema(Schema):
     interval_weeks = fields.Integer(strict=True, load_default=1, validate=validate.OneOf([1, 2]))
     occurrences = fields.Integer(strict=True, required=True, validate=validate.Range(min=2, max=52))
     skip_conflicts = fields.Boolean(load_default=False)
-    located_in = code(
-        "jurisdictions",
+    located_in = jurisdiction_code(
         load_default=None,
         metadata={"description": "Where you will be for these sessions (defaults to your profile)"},
     )

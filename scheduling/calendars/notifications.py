@@ -22,8 +22,10 @@ from scheduling.appointments.models import (
     GroupEnrollment,
 )
 from scheduling.calendars.ics import Invite, Method, invite_ics, one_line
+from scheduling.support_groups.roster import alias_of
 
 NEUTRAL_ORGANIZER = "Your care team"
+ANONYMOUS_MEMBER = "Member"
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,10 @@ def _recipients(
     for client in session.scalars(select(ClientProfile).where(ClientProfile.id.in_(member_ids))):
         if client.user.deleted_at is not None or not client.user.email_verified:
             continue  # an erased account's address is gone; an unproven one may be someone else's
-        people.append(
-            Recipient(client.user_id, client.display_name, client.user.email, client.timezone)
-        )
+        name = client.display_name
+        if appointment.support_group_id is not None:  # a support group knows members by alias
+            name = alias_of(session, appointment.support_group_id, client.id) or ANONYMOUS_MEMBER
+        people.append(Recipient(client.user_id, name, client.user.email, client.timezone))
     return people
 
 

@@ -75,7 +75,7 @@ def create_group_session(
     return group
 
 
-def _open_group(session: Session, group_id: uuid.UUID, *, now: datetime) -> Appointment:
+def open_group(session: Session, group_id: uuid.UUID, *, now: datetime) -> Appointment:
     """The group session, locked so that seat counting is serialized."""
     group = session.scalar(
         select(Appointment)
@@ -106,7 +106,12 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
     """Take a seat, or a place on the waitlist when the group is full."""
     now = utcnow()
     client = booking_client_of(principal, session=session)
-    group = _open_group(session, group_id, now=now)
+    group = open_group(session, group_id, now=now)
+    if group.support_group_id is not None:
+        raise InvalidTransition(
+            "This is a meeting of a support group: join it with an alias and its guidelines "
+            f"(POST /api/v1/groups/{group.support_group_id}/members)."
+        )
     require_consent(client.id, group.clinic_id, session=session)
     if any(
         e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
@@ -117,20 +122,30 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
     check_client_free(
         session=session, client=client, start=group.starts_at, end=group.ends_at, now=now
     )
+    enrollment = take_place(group, client.id, session=session, now=now)
+    seated = enrollment.status is EnrollmentStatus.ENROLLED
+    _audit_member(
+        session, principal, group, client.id, "group.enroll" if seated else "group.waitlist"
+    )
+    return enrollment
+
+
+def take_place(
+    group: Appointment, client_id: uuid.UUID, *, session: Session, now: datetime
+) -> GroupEnrollment:
+    """A seat in the (locked) group session, or the next waitlist place when it is full."""
     full = _seats_taken(session, group.id) >= group.capacity
     enrollment = GroupEnrollment(
         appointment_id=group.id,
-        client_id=client.id,
+        client_id=client_id,
         queued_at=now,
         status=EnrollmentStatus.WAITLISTED if full else EnrollmentStatus.ENROLLED,
         seated_at=None if full else now,
     )
     session.add(enrollment)
-    _audit_member(
-        session, principal, group, client.id, "group.waitlist" if full else "group.enroll"
-    )
+    session.flush()
     if not full:
-        appointment_changed(group, "booked", session=session, client_ids=[str(client.id)])
+        appointment_changed(group, "booked", session=session, client_ids=[str(client_id)])
     return enrollment
 
 
@@ -153,7 +168,7 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
     """Give up a seat or waitlist place; the first on the waitlist takes a freed seat."""
     now = utcnow()
     client = client_profile_of(principal, session=session)
-    group = _open_group(session, group_id, now=now)
+    group = open_group(session, group_id, now=now)
     mine = next(
         (
             e

@@ -25,6 +25,7 @@ from scheduling.appointments.models import (
 )
 from scheduling.calendars.ics import one_line
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition
+from scheduling.support_groups.roster import alias_of
 from scheduling.video.providers import Participant, VideoProvider, join_window, token_expiry
 
 JOINABLE = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED})
@@ -64,7 +65,10 @@ def participant_of(
     if principal.role is Role.CLIENT:
         client = session.scalar(select(ClientProfile).where(ClientProfile.user_id == user.id))
         if client is not None and _takes_part(client.id, appointment, session=session):
-            return Participant(str(user.id), _shown(client.display_name), moderator=False)
+            name = client.display_name
+            if appointment.support_group_id is not None:  # members see each other by alias
+                name = alias_of(session, appointment.support_group_id, client.id) or ANONYMOUS
+            return Participant(str(user.id), _shown(name), moderator=False)
     raise AppointmentNotFound("No appointment with this id among yours.")
 
 

@@ -18,7 +18,7 @@ REGISTRATION = {
     "email": "  River.Stone@Example.ORG ",
     "password": "a-long-enough-passphrase",
     "display_name": "River",
-    "jurisdiction": "CA",
+    "jurisdiction": "US-CA",
     "timezone": "America/Los_Angeles",
     "age_group": "adults",
 }
@@ -46,7 +46,7 @@ def test_register_returns_tokens_and_normalises_email(client, security):
     assert claims["exp"] - claims["iat"] == 15 * 60
     me = client.get("/api/v1/me", headers=bearer(body)).get_json()
     assert me["client_profile"]["display_name"] == "River"
-    assert me["client_profile"]["jurisdiction"] == "CA"
+    assert me["client_profile"]["jurisdiction"] == "US-CA"
 
 
 def test_duplicate_email_in_other_case_is_409(client):

@@ -150,10 +150,12 @@ def test_naive_or_malformed_start_is_422(client, setup):
 
 
 def test_license_must_cover_the_clients_location(client, session, security, setup):
-    texan = second_client(client, session, security, jurisdiction="TX", timezone="America/Chicago")
+    texan = second_client(
+        client, session, security, jurisdiction="US-TX", timezone="America/Chicago"
+    )
     response = book(client, setup, future_hour(), headers=texan)
     assert response.status_code == 422
-    assert "TX" in response.get_json()["message"]
+    assert "US-TX" in response.get_json()["message"]
 
 
 def test_license_must_be_valid_on_the_session_date(client, session, setup):

@@ -31,7 +31,7 @@ def test_jurisdiction_and_language_filters_combine(client, session, security, cl
         security,
         clinic,
         display_name="Both",
-        licenses=[("CA", NEXT_YEAR)],
+        licenses=[("US-CA", NEXT_YEAR)],
         languages=["en", "es"],
     )
     make_therapist(
@@ -39,7 +39,7 @@ def test_jurisdiction_and_language_filters_combine(client, session, security, cl
         security,
         clinic,
         display_name="Expired CA",
-        licenses=[("CA", TODAY - timedelta(days=1)), ("NY", NEXT_YEAR)],
+        licenses=[("US-CA", TODAY - timedelta(days=1)), ("US-NY", NEXT_YEAR)],
         languages=["es"],
     )
     make_therapist(
@@ -47,7 +47,7 @@ def test_jurisdiction_and_language_filters_combine(client, session, security, cl
         security,
         clinic,
         display_name="English only",
-        licenses=[("CA", NEXT_YEAR)],
+        licenses=[("US-CA", NEXT_YEAR)],
         languages=["en"],
     )
     make_therapist(
@@ -55,7 +55,7 @@ def test_jurisdiction_and_language_filters_combine(client, session, security, cl
         security,
         clinic,
         display_name="Spanish in NY",
-        licenses=[("NY", NEXT_YEAR)],
+        licenses=[("US-NY", NEXT_YEAR)],
         languages=["es"],
     )
     make_therapist(
@@ -63,7 +63,7 @@ def test_jurisdiction_and_language_filters_combine(client, session, security, cl
         security,
         clinic,
         display_name="Expires today",
-        licenses=[("CA", TODAY)],
+        licenses=[("US-CA", TODAY)],
         languages=["es"],
     )
 
@@ -190,7 +190,7 @@ def test_admin_edits_only_their_clinic(client, session, security, clinic):
     headers = auth_headers(client, admin)
     licenses = [
         {
-            "jurisdiction": "TX",
+            "jurisdiction": "US-TX",
             "license_type": "lpc",
             "number": "LPC-1",
             "expires_on": NEXT_YEAR.isoformat(),
@@ -207,7 +207,7 @@ def test_admin_edits_only_their_clinic(client, session, security, clinic):
         },
     )
     assert ok.status_code == 200, ok.get_json()
-    assert [lic["jurisdiction"] for lic in ok.get_json()["licenses"]] == ["TX"]
+    assert [lic["jurisdiction"] for lic in ok.get_json()["licenses"]] == ["US-TX"]
     assert (
         client.patch(
             f"/api/v1/therapists/{theirs.id}", headers=headers, json={"bio": "x"}
@@ -242,7 +242,7 @@ def test_admin_creates_therapist_who_sets_up_their_password(client, session, sec
             "languages": ["en", "es"],
             "licenses": [
                 {
-                    "jurisdiction": "IL",
+                    "jurisdiction": "US-IL",
                     "license_type": "lcsw",
                     "number": "1",
                     "expires_on": NEXT_YEAR.isoformat(),
@@ -266,7 +266,7 @@ def test_duplicate_license_is_422(client, session, security, clinic):
     admin = make_user(session, security, Role.ADMIN, clinic=clinic)
     session.commit()
     lic = {
-        "jurisdiction": "IL",
+        "jurisdiction": "US-IL",
         "license_type": "lcsw",
         "number": "1",
         "expires_on": NEXT_YEAR.isoformat(),
@@ -286,7 +286,8 @@ def test_duplicate_license_is_422(client, session, security, clinic):
 
 def test_vocabularies_are_served(client):
     body = client.get("/api/v1/vocabularies").get_json()
-    assert {"code": "CA", "label": "California"} in body["jurisdictions"]
+    assert {"code": "US-CA", "label": "California, United States"} in body["jurisdictions"]
     assert {"code": "es", "label": "Spanish"} in body["languages"]
     assert any(entry["code"] == "cbt" for entry in body["modalities"])
-    assert len(body["jurisdictions"]) == 51
+    codes = [entry["code"] for entry in body["jurisdictions"]]
+    assert len(codes) == len(set(codes)) > 51  # US states and DC, and places abroad

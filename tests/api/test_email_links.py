@@ -75,7 +75,7 @@ def register(client, email: str = ADDRESS) -> dict:
             "email": email,
             "password": "a-long-enough-passphrase",
             "display_name": "River",
-            "jurisdiction": "CA",
+            "jurisdiction": "US-CA",
             "timezone": "America/Los_Angeles",
             "age_group": "adults",
         },

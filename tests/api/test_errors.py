@@ -62,8 +62,8 @@ def test_validation_errors_are_422_per_field(client):
     body = assert_error_shape(response, 422)
     errors = body["errors"]["json"]
     assert "email" in errors
-    assert "Allowed values" in errors["jurisdiction"][0]
-    assert "CA" in errors["jurisdiction"][0]
+    assert "ISO 3166-2" in errors["jurisdiction"][0]
+    assert "US-CA" in errors["jurisdiction"][0]
     assert "Mars/Olympus" in errors["timezone"][0]
 
 
@@ -75,7 +75,7 @@ def test_unknown_fields_are_rejected_not_assigned(client, session):
             "email": "mass@example.org",
             "password": "a-long-enough-passphrase",
             "display_name": "M",
-            "jurisdiction": "CA",
+            "jurisdiction": "US-CA",
             "timezone": "America/Los_Angeles",
             "age_group": "adults",
             "role": "admin",

@@ -109,7 +109,7 @@ def test_extreme_dates_are_422(client, world, day):
         },
     )
     assert_error_shape(response, 422)
-    license_ = {"jurisdiction": "CA", "license_type": "lcsw", "number": "X1", "expires_on": day}
+    license_ = {"jurisdiction": "US-CA", "license_type": "lcsw", "number": "X1", "expires_on": day}
     response = client.patch(
         f"/api/v1/therapists/{therapist_id}", headers=world["admin"], json={"licenses": [license_]}
     )

@@ -78,7 +78,7 @@ def test_unstorable_strings_are_422_in_nested_fields_and_keys(client, bad):
     escaped = _escape(bad)
     document = (
         '{"email": "river@example.org", "password": "a-long-enough-passphrase", '
-        f'"display_name": "{escaped}", "jurisdiction": "CA", '
+        f'"display_name": "{escaped}", "jurisdiction": "US-CA", '
         f'"timezone": "America/Los_Angeles", "tags": [1, {{"{escaped}": 1}}]}}'
     )
     response = client.post("/api/v1/auth/register", data=document, content_type="application/json")

@@ -26,7 +26,7 @@ def clinic(session):
 @pytest.fixture
 def visitor(session, security):
     """A client whose profile says California, travelling in New York."""
-    return make_client(session, security, jurisdiction="CA", timezone="America/Los_Angeles")
+    return make_client(session, security, jurisdiction="US-CA", timezone="America/Los_Angeles")
 
 
 def _book(client, headers, therapist_id, session_type_id, start, **extra):
@@ -39,26 +39,26 @@ def _book(client, headers, therapist_id, session_type_id, start, **extra):
 def test_a_therapist_matched_where_the_client_is_can_be_booked_there(
     client, session, security, clinic, visitor
 ):
-    new_york = therapist(session, security, clinic, "Nora", licenses=[("NY", NEXT_YEAR)])
-    california = therapist(session, security, clinic, "Cal", licenses=[("CA", NEXT_YEAR)])
+    new_york = therapist(session, security, clinic, "Nora", licenses=[("US-NY", NEXT_YEAR)])
+    california = therapist(session, security, clinic, "Cal", licenses=[("US-CA", NEXT_YEAR)])
     session_type_id = session.scalar(
         select(SessionType.id).where(SessionType.clinic_id == clinic.id)
     )
     headers = auth_headers(client, visitor.user)
-    intake = client.post("/api/v1/intakes", headers=headers, json=intake_body(jurisdiction="NY"))
+    intake = client.post("/api/v1/intakes", headers=headers, json=intake_body(jurisdiction="US-NY"))
     assert intake.status_code == 201, intake.get_json()
     listed = client.get(f"/api/v1/intakes/{intake.get_json()['id']}/matches", headers=headers)
     result = listed.get_json()
     assert [m["therapist"]["display_name"] for m in result["matches"]] == ["Nora"]
-    assert result["located_in"] == "NY"
+    assert result["located_in"] == "US-NY"
     first, second, third = result["matches"][0]["next_openings"][:3]
 
-    booked = _book(client, headers, new_york.id, session_type_id, first, located_in="NY")
+    booked = _book(client, headers, new_york.id, session_type_id, first, located_in="US-NY")
     assert booked.status_code == 201, booked.get_json()
-    assert booked.get_json()["located_in"] == "NY"
+    assert booked.get_json()["located_in"] == "US-NY"
     stored = session.get(Appointment, uuid.UUID(booked.get_json()["id"]))
     session.refresh(stored)
-    assert stored.client_located_in == "NY"
+    assert stored.client_located_in == "US-NY"
 
     # The appointment keeps its location: moving it checks New York again, not the profile.
     moved = client.post(
@@ -67,10 +67,10 @@ def test_a_therapist_matched_where_the_client_is_can_be_booked_there(
     assert moved.status_code == 200, moved.get_json()
 
     # Booked from California (the profile, or said outright), Nora is refused: not licensed.
-    for extra in ({}, {"located_in": "CA"}):
+    for extra in ({}, {"located_in": "US-CA"}):
         refused = _book(client, headers, new_york.id, session_type_id, first, **extra)
         assert refused.status_code == 422, refused.get_json()
-        assert "not licensed in CA" in refused.get_json()["message"]
+        assert "not licensed in California, United States (US-CA)" in refused.get_json()["message"]
 
     # A therapist not licensed where the client is for the session cannot be booked there.
     cal_hours = client.get(
@@ -82,12 +82,12 @@ def test_a_therapist_matched_where_the_client_is_can_be_booked_there(
         },
     ).get_json()
     cal_start = cal_hours["slots"][0]["start"]
-    refused = _book(client, headers, california.id, session_type_id, cal_start, located_in="NY")
+    refused = _book(client, headers, california.id, session_type_id, cal_start, located_in="US-NY")
     assert refused.status_code == 422, refused.get_json()
-    assert "not licensed in NY" in refused.get_json()["message"]
+    assert "not licensed in New York, United States (US-NY)" in refused.get_json()["message"]
     accepted = _book(client, headers, california.id, session_type_id, cal_start)
     assert accepted.status_code == 201, accepted.get_json()
-    assert accepted.get_json()["located_in"] == "CA"
+    assert accepted.get_json()["located_in"] == "US-CA"
 
     # A series follows the same rule.
     body = {"therapist_id": str(new_york.id), "session_type_id": str(session_type_id)}
@@ -96,12 +96,12 @@ def test_a_therapist_matched_where_the_client_is_can_be_booked_there(
     assert series.status_code == 409, series.get_json()
     reasons = [c["reason"] for c in series.get_json()["errors"]["conflicts"]]
     assert len(reasons) == 2
-    assert all("not licensed in CA" in r for r in reasons), reasons
+    assert all("not licensed in California, United States (US-CA)" in r for r in reasons), reasons
     series = client.post(
-        "/api/v1/appointment-series", headers=headers, json=weekly | {"located_in": "NY"}
+        "/api/v1/appointment-series", headers=headers, json=weekly | {"located_in": "US-NY"}
     )
     assert series.status_code == 201, series.get_json()
-    assert [a["located_in"] for a in series.get_json()["booked"]] == ["NY", "NY"]
+    assert [a["located_in"] for a in series.get_json()["booked"]] == ["US-NY", "US-NY"]
 
 
 def test_located_in_must_be_a_jurisdiction_code(client, session, security, clinic, visitor):

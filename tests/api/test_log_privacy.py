@@ -67,7 +67,7 @@ def test_no_log_line_names_the_client_or_their_concern(make_app, all_logs, sessi
         "email": EMAIL,
         "password": "a-long-enough-passphrase",
         "display_name": NAME,
-        "jurisdiction": "CA",
+        "jurisdiction": "US-CA",
         "timezone": "America/Los_Angeles",
         "age_group": "adults",
     }

@@ -71,7 +71,7 @@ def therapist(session, security, clinic, name, *, hours=(9, 12), **fields):
 @pytest.fixture
 def patient(session, security):
     return make_client(
-        session, security, jurisdiction="CA", timezone="America/Los_Angeles", age_group="adults"
+        session, security, jurisdiction="US-CA", timezone="America/Los_Angeles", age_group="adults"
     )
 
 
@@ -105,7 +105,7 @@ def test_intake_is_scored_and_its_free_text_encrypted(client, session, headers):
     assert (body["gad7_score"], body["gad7_band"]) == (7, "mild")
     assert body["high_risk"] is False
     assert body["crisis_resources"] is None
-    assert body["jurisdiction"] == "CA"
+    assert body["jurisdiction"] == "US-CA"
     stored = session.get(Intake, uuid.UUID(body["id"]))
     assert b"Panic" not in stored.free_text_encrypted
     again = client.get(f"/api/v1/intakes/{body['id']}", headers=headers).get_json()
@@ -176,8 +176,8 @@ def test_explicit_risk_answer_and_severity_flag(client, headers):
 @pytest.mark.parametrize(
     ("fields", "intake_changes"),
     [
-        ({"licenses": [("NY", NEXT_YEAR)]}, {}),
-        ({"licenses": [("CA", utcnow().date() - timedelta(days=1))]}, {}),
+        ({"licenses": [("US-NY", NEXT_YEAR)]}, {}),
+        ({"licenses": [("US-CA", utcnow().date() - timedelta(days=1))]}, {}),
         ({"accepting_new_clients": False}, {}),
         ({"languages": ["fr"]}, {}),
         ({"self_pay_rate_cents": 30000}, {}),
@@ -272,7 +272,7 @@ def test_reasons_match_the_profile(client, session, security, clinic, headers):
         preferences={"languages": ["es", "en"], "modalities": ["cbt"], "format": "video"},
     )
     reasons = matches(client, headers, body["id"])["matches"][0]["reasons"]
-    assert reasons[0] == "Licensed in California"
+    assert reasons[0] == "Licensed in California, United States"
     assert "Speaks Spanish" in reasons
     assert "Works with anxiety" in reasons
     assert "Works with stress and burnout" in reasons

@@ -33,7 +33,7 @@ def clinic(session):
 @pytest.fixture
 def patient(session, security):
     return make_client(
-        session, security, jurisdiction="CA", timezone="America/Los_Angeles", age_group="adults"
+        session, security, jurisdiction="US-CA", timezone="America/Los_Angeles", age_group="adults"
     )
 
 
@@ -71,7 +71,7 @@ def test_each_relaxation_counts_exactly_what_the_relaxed_request_lists(
         ),
         "format": relaxed_matches(client, headers, preferences={"languages": ["en"]}),
     }
-    ageless = make_client(session, security, jurisdiction="CA", age_group=None)
+    ageless = make_client(session, security, jurisdiction="US-CA", age_group=None)
     relaxed["age_group"] = relaxed_matches(client, auth_headers(client, ageless.user))
     assert relaxed == {
         "language": ["French"],
@@ -133,7 +133,7 @@ def test_a_license_expiring_in_the_window_only_removes_the_later_openings(
 ):
     expires = (utcnow().astimezone(LA) + timedelta(days=5)).date()
     leaving = therapist(
-        session, security, clinic, "Expiring", hours=(9, 21), licenses=[("CA", expires)]
+        session, security, clinic, "Expiring", hours=(9, 21), licenses=[("US-CA", expires)]
     )
     session_type = session.scalars(select(SessionType)).first()
     body = submit(client, headers, preferred_times=EVENINGS)
@@ -143,8 +143,8 @@ def test_a_license_expiring_in_the_window_only_removes_the_later_openings(
     assert names(result) == ["Expiring"]
     reasons = result["matches"][0]["reasons"]
     assert (
-        reasons[0]
-        == f"License in California valid until {expires:%B} {expires.day}, {expires.year}"
+        reasons[0] == "License in California, United States valid until "
+        f"{expires:%B} {expires.day}, {expires.year}"
     )
     licensed = {
         sum(
@@ -167,4 +167,4 @@ def test_a_license_valid_through_the_window_reads_licensed(
 ):
     therapist(session, security, clinic, "Long license")
     result = matches(client, headers, submit(client, headers)["id"])
-    assert result["matches"][0]["reasons"][0] == "Licensed in California"
+    assert result["matches"][0]["reasons"][0] == "Licensed in California, United States"

@@ -31,7 +31,7 @@ def clinic(session):
 
 @pytest.fixture
 def patient(session, security):
-    return make_client(session, security, jurisdiction="CA", age_group="adults")
+    return make_client(session, security, jurisdiction="US-CA", age_group="adults")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ EXPECTED_TAGS = {
     "appointments",
     "appointment-series",
     "group-sessions",
+    "groups",
     "calendar-feeds",
     "intakes",
     "session-types",

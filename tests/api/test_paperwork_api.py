@@ -62,7 +62,7 @@ def test_therapist_codes_a_session_and_the_client_gets_its_superbill(
     assert line["diagnosis_codes"] == ["F41.1", "Z63.0"]
     assert bill["patient"] == {"legal_name": "Jordan Lee", "date_of_birth": "1990-04-02"}
     assert bill["provider"]["npi"] == "1234567893"
-    assert bill["provider"]["license_jurisdiction"] == "CA"
+    assert bill["provider"]["license_jurisdiction"] == "US-CA"
     assert 9_000 not in (bill["total_fee"], bill["total_paid"])
 
     listed = client.get(

@@ -40,7 +40,7 @@ def admin_headers(client, session, security, clinic):
 
 def _license(**changes):
     return {
-        "jurisdiction": "CA",
+        "jurisdiction": "US-CA",
         "license_type": "lcsw",
         "number": "L-1",
         "expires_on": NEXT_YEAR.isoformat(),
@@ -56,22 +56,24 @@ def test_admin_renews_a_license_of_the_same_jurisdiction_and_type(
     response = client.patch(
         f"/api/v1/therapists/{therapist.id}",
         headers=admin_headers,
-        json={"licenses": [_license(number="L-2", expires_on=later), _license(jurisdiction="NY")]},
+        json={
+            "licenses": [_license(number="L-2", expires_on=later), _license(jurisdiction="US-NY")]
+        },
     )
     assert response.status_code == 200, response.get_json()
     licenses = sorted(response.get_json()["licenses"], key=lambda lic: lic["jurisdiction"])
     assert [(lic["jurisdiction"], lic["number"], lic["expires_on"]) for lic in licenses] == [
-        ("CA", "L-2", later),
-        ("NY", "L-1", NEXT_YEAR.isoformat()),
+        ("US-CA", "L-2", later),
+        ("US-NY", "L-1", NEXT_YEAR.isoformat()),
     ]
     response = client.patch(
         f"/api/v1/therapists/{therapist.id}",
         headers=admin_headers,
-        json={"licenses": [_license(jurisdiction="NY", number="N-9")]},
+        json={"licenses": [_license(jurisdiction="US-NY", number="N-9")]},
     )
     assert response.status_code == 200, response.get_json()
     assert [(lic["jurisdiction"], lic["number"]) for lic in response.get_json()["licenses"]] == [
-        ("NY", "N-9")
+        ("US-NY", "N-9")
     ]
 
 
@@ -109,7 +111,7 @@ def test_names_must_be_one_clean_line(client, session, security, clinic, admin_h
         "email": "odd@example.org",
         "password": "a-long-enough-passphrase",
         "display_name": name,
-        "jurisdiction": "CA",
+        "jurisdiction": "US-CA",
         "timezone": "America/Los_Angeles",
     }
     body = assert_error_shape(client.post("/api/v1/auth/register", json=registration), 422)

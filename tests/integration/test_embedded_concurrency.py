@@ -50,7 +50,7 @@ def practice(committed, security):
         committed,
         security,
         clinic,
-        licenses=[("CA", NEXT_YEAR)],
+        licenses=[("US-CA", NEXT_YEAR)],
         specialties=["anxiety"],
         modalities=["cbt"],
         age_groups=["adults"],
@@ -113,7 +113,11 @@ def test_sign_ups_bookings_and_matches_at_once(embedded_app, committed, security
     starts = [future_hour(days=3, hour=10), future_hour(days=3, hour=12)]
     tasks: list[Callable[[], tuple[str, int, str]]] = []
     for n in range(6):
-        profile = {"jurisdiction": "CA", "timezone": "America/Los_Angeles", "age_group": "adults"}
+        profile = {
+            "jurisdiction": "US-CA",
+            "timezone": "America/Los_Angeles",
+            "age_group": "adults",
+        }
         tasks.append(
             _call(
                 embedded_app,
@@ -192,7 +196,7 @@ def test_slow_work_runs_while_the_write_lock_is_free(
             "email": "probe@example.org",
             "password": "a-long-passphrase-2026",
             "display_name": "Probe",
-            "jurisdiction": "CA",
+            "jurisdiction": "US-CA",
             "timezone": "America/Los_Angeles",
             "age_group": "adults",
         },

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from app.db.engine import make_engine
+from matching.intake.models import Intake
 from migrations.metadata import metadata
 from migrations.runner import downgrade, upgrade
+from tests.factories import make_client, make_clinic, make_therapist
+from tests.scheduling_factories import make_session_type, past_appointment
 
 
 @pytest.fixture
@@ -56,3 +61,81 @@ def test_downgrade_to_base_and_upgrade_again(scratch_database_url):
         assert schema_differences(scratch) == []
     finally:
         scratch.dispose()
+
+
+def test_jurisdictions_become_iso_3166_2_and_back(scratch_database_url, security):
+    """0017 rewrites the bare US codes in every place column; other places are left alone."""
+    upgrade(scratch_database_url)
+    scratch = make_engine(scratch_database_url)
+    columns = {
+        "client_profiles": "jurisdiction",
+        "therapist_licenses": "jurisdiction",
+        "intakes": "jurisdiction",
+        "appointments": "client_located_in",
+    }
+
+    def values() -> dict[str, list[str]]:
+        with scratch.connect() as conn:
+            return {
+                table: sorted(conn.scalars(text(f"SELECT {column} FROM {table}")))  # noqa: S608
+                for table, column in columns.items()
+            }
+
+    try:
+        with Session(scratch) as session:
+            clinic = make_clinic(session)
+            therapist = make_therapist(
+                session,
+                security,
+                clinic,
+                licenses=[("US-NY", date(2030, 1, 1)), ("CA-ON", date(2030, 1, 1))],
+            )
+            client = make_client(session, security, jurisdiction="US-CA")
+            session.add(_intake(client, "US-TX"))
+            session.add(_intake(client, "AU-NSW"))
+            kind = make_session_type(session, therapist)
+            past_appointment(
+                session,
+                therapist,
+                client,
+                kind,
+                starts_at=datetime(2026, 1, 5, 15, tzinfo=UTC),
+                client_located_in="US-NY",
+            )
+        iso_codes = {
+            "client_profiles": ["US-CA"],
+            "therapist_licenses": ["CA-ON", "US-NY"],
+            "intakes": ["AU-NSW", "US-TX"],
+            "appointments": ["US-NY"],
+        }
+        assert values() == iso_codes
+        downgrade(scratch_database_url, "0016")
+        assert values() == {
+            "client_profiles": ["CA"],
+            "therapist_licenses": ["CA-ON", "NY"],
+            "intakes": ["AU-NSW", "TX"],
+            "appointments": ["NY"],
+        }
+        upgrade(scratch_database_url)
+        assert values() == iso_codes
+    finally:
+        scratch.dispose()
+
+
+def _intake(client, jurisdiction: str) -> Intake:
+    return Intake(
+        client_id=client.id,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        jurisdiction=jurisdiction,
+        timezone="UTC",
+        concerns=["anxiety"],
+        phq9_answers=[0] * 9,
+        gad7_answers=[0] * 7,
+        phq9_score=0,
+        gad7_score=0,
+        phq9_band="minimal",
+        gad7_band="minimal",
+        preferences={},
+        payment={},
+        preferred_times=[],
+    )

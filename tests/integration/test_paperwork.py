@@ -47,7 +47,7 @@ def practice(session, security):
 
 @pytest.fixture
 def client_a(session, security):
-    return make_billable_client(session, security, jurisdiction="NY")
+    return make_billable_client(session, security, jurisdiction="US-NY")
 
 
 def _code(session, practice, appointment, codes=("F41.1",), kind=ServiceKind.INDIVIDUAL):
@@ -173,7 +173,7 @@ def test_superbill_lines_carry_codes_fee_and_paid_never_fees(session, practice, 
         "PhD, LCSW",
         "1234567893",
     )
-    assert provider.license_jurisdiction == "NY"  # where the client is
+    assert provider.license_jurisdiction == "US-NY"  # where the client is
     assert (provider.clinic_name, provider.tax_id) == ("Harbor Counseling", "12-3456789")
     assert provider.clinic_address == "1 Main St, Springfield, CA 90000"
     assert len(_audits(session, "superbill", second.id)) == 1

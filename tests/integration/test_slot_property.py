@@ -91,7 +91,7 @@ def test_listed_slots_are_exactly_the_bookable_ones(session_factory, security, s
             security,
             make_clinic(session),
             timezone=zone,
-            licenses=[("CA", TODAY + timedelta(days=800))],
+            licenses=[("US-CA", TODAY + timedelta(days=800))],
         )
         for weekday, start, end in intervals:
             session.add(

@@ -75,7 +75,7 @@ def test_training_that_would_make_ranking_worse_keeps_the_current_model(
     app, client, session, security
 ):
     clinic = matching_clinic(session)
-    patient = make_client(session, security, jurisdiction="CA", age_group="adults")
+    patient = make_client(session, security, jurisdiction="US-CA", age_group="adults")
     headers = auth_headers(client, patient.user)
     pool = [therapist(session, security, clinic, f"Past {i}", hours=None) for i in range(10)]
     intake_ids = [uuid.UUID(submit(client, headers)["id"]) for _ in range(8)]

@@ -171,7 +171,7 @@ def test_a_stored_bad_calendar_url_never_stops_email_or_crisis_alerts(
         topic=CRISIS_INTAKE,
         payload={
             "intake_id": str(uuid.uuid4()),
-            "jurisdiction": "CA",
+            "jurisdiction": "US-CA",
             "clinic_ids": [str(clinic.id)],
             "urgency": "urgent",
         },

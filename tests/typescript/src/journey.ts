@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       email,
       password,
       display_name: "Journey Tester",
-      jurisdiction: "CA",
+      jurisdiction: "US-CA",
       timezone: "America/Los_Angeles",
       date_of_birth: "1990-05-17",
     },
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     therapist_id: therapistId,
     session_type_id: sessionType.id,
     start: slot.start,
-    located_in: matches.data?.located_in ?? "CA",
+    located_in: matches.data?.located_in ?? "US-CA",
   };
   const booked = await api.POST("/api/v1/appointments", {
     params: { header: { "Idempotency-Key": idempotencyKey } },

@@ -1,0 +1,34 @@
+"""Aliases: how members appear to each other; one line, unique in the group, never their name."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from scheduling.calendars.ics import one_line
+from scheduling.support_groups.exceptions import InvalidAlias
+
+MIN_LENGTH, MAX_LENGTH = 2, 40
+
+
+def alias_key(alias: str) -> str:
+    """The form two aliases are compared in: NFKC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
+
+
+def checked_alias(alias: str, *, own_names: list[str]) -> str:
+    """The alias as shown; refused when blank, too long or containing the member's own name."""
+    shown = one_line(alias)
+    if not MIN_LENGTH <= len(shown) <= MAX_LENGTH:
+        raise InvalidAlias(
+            f"An alias is {MIN_LENGTH} to {MAX_LENGTH} characters on one line.",
+            errors={"alias": ["Choose a short name for this group."]},
+        )
+    key = alias_key(shown)
+    for name in own_names:
+        name_key = alias_key(name)
+        if len(name_key) >= 3 and (name_key in key or key in name_key):
+            raise InvalidAlias(
+                "This alias would tell the group who you are: choose one without your name.",
+                errors={"alias": ["Contains your display name or email name."]},
+            )
+    return shown

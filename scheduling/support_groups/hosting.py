@@ -1,0 +1,116 @@
+"""Hosting a support group: its series of meetings, placed in the host's slots."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.audit import record_phi_access
+from app.clock import utcnow
+from app.db.unit_of_work import unit_of_work
+from app.directory.therapists import managed_therapist
+from app.identity.service import Principal
+from scheduling.appointments.booking import place_times
+from scheduling.appointments.checks import check_slot
+from scheduling.appointments.events import appointment_changed
+from scheduling.appointments.history import record_event
+from scheduling.appointments.holds import expire_stale_holds
+from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.appointments.series import occurrence_starts
+from scheduling.exceptions import NotBookable, SlotTaken
+from scheduling.session_types.service import offered_session_type
+from scheduling.support_groups.models import GroupKind, SupportGroup
+
+
+@unit_of_work
+def host_group(
+    *,
+    session: Session,
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    session_type_id: uuid.UUID,
+    first_start: datetime,
+    occurrences: int,
+    interval_weeks: int,
+    capacity: int | None,
+    **described: Any,
+) -> SupportGroup:
+    """Create a recurring group: every meeting must be one of the host's free group slots."""
+    now = utcnow()
+    host = managed_therapist(principal, therapist_id, session=session)
+    session_type = offered_session_type(host, session_type_id, session=session)
+    if not session_type.is_group:
+        raise NotBookable("This session type is not a group session type.")
+    expire_stale_holds(session=session, therapist_id=host.id, client_id=None, now=now)
+    starts = occurrence_starts(
+        first_start, host.timezone, interval_weeks=interval_weeks, count=occurrences
+    )
+    conflicts = []
+    for start in starts:
+        try:
+            check_slot(
+                session=session, therapist=host, session_type=session_type, start=start, now=now
+            )
+        except (NotBookable, SlotTaken) as refused:
+            conflicts.append({"start": start.isoformat(), "reason": str(refused)})
+    if conflicts:
+        raise SlotTaken(
+            "Some meetings are not free group slots of the host; nothing was created.",
+            errors={"conflicts": conflicts},
+        )
+    local = first_start.astimezone(ZoneInfo(host.timezone))
+    group = SupportGroup(
+        clinic_id=host.clinic_id,
+        host_id=host.id,
+        session_type_id=session_type.id,
+        capacity=capacity or session_type.capacity,
+        interval_weeks=interval_weeks,
+        timezone=host.timezone,
+        first_date=local.date(),
+        start_minute=local.hour * 60 + local.minute,
+        occurrences=occurrences,
+        created_by_id=principal.user.id,
+        created_at=now,
+        **described,
+    )
+    session.add(group)
+    session.flush()
+    for start in starts:
+        meeting = Appointment(
+            clinic_id=host.clinic_id,
+            therapist_id=host.id,
+            client_id=None,
+            session_type_id=session_type.id,
+            kind=AppointmentKind.GROUP,
+            capacity=group.capacity,
+            status=AppointmentStatus.BOOKED,
+            pending_reason=None,
+            created_by_id=principal.user.id,
+            status_changed_at=now,
+            status_changed_by_id=principal.user.id,
+            support_group_id=group.id,
+        )
+        place_times(meeting, session_type, start)
+        record_event(meeting, action="created", actor_id=principal.user.id, from_status=None)
+        session.add(meeting)
+        session.flush()
+        appointment_changed(meeting, "booked", session=session, client_ids=[])
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action="support_group.create",
+        resource_type="support_group",
+        resource_id=group.id,
+        subject_client_id=None,
+        clinic_id=group.clinic_id,
+    )
+    return group
+
+
+def is_therapy(group: SupportGroup) -> bool:
+    """Therapy groups are care: licensing applies and the host sees members' profiles."""
+    return group.kind is GroupKind.THERAPY
