@@ -34,6 +34,7 @@ HEALTH_INFORMATION = frozenset(
         "groups.Moderate",
         "groups.Reports",
         "groups.ClinicReports",
+        "groups.ClinicReport",
         "groups.Resolve",
         "intakes.Intakes",
         "intakes.IntakeById",

@@ -80,6 +80,7 @@ OPERATION_IDS = {
     "POST /groups/{group_id}/members/{member_id}/moderation": "moderateGroupMember",
     "POST /groups/{group_id}/meetings/{meeting_id}/reports": "reportGroupMeeting",
     "GET /groups/reports": "listGroupReports",
+    "GET /groups/reports/{report_id}": "getGroupReport",
     "POST /groups/reports/{report_id}/resolve": "resolveGroupReport",
     "GET /calendar/{token}.ics": "getCalendarFeed",
     "GET /clients/{client_id}/consents": "getClientConsents",

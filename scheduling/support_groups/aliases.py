@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from scheduling.calendars.ics import one_line
@@ -15,6 +16,10 @@ def alias_key(alias: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
 
 
+def _words(text: str) -> set[str]:
+    return {word for word in re.split(r"[\W_]+", alias_key(text)) if word}
+
+
 def checked_alias(alias: str, *, own_names: list[str]) -> str:
     """The alias as shown; refused when blank, too long or containing the member's own name."""
     shown = one_line(alias)
@@ -23,10 +28,9 @@ def checked_alias(alias: str, *, own_names: list[str]) -> str:
             f"An alias is {MIN_LENGTH} to {MAX_LENGTH} characters on one line.",
             errors={"alias": ["Choose a short name for this group."]},
         )
-    key = alias_key(shown)
+    words = _words(shown)
     for name in own_names:
-        name_key = alias_key(name)
-        if len(name_key) >= 3 and (name_key in key or key in name_key):
+        if words & {word for word in _words(name) if len(word) >= 3}:
             raise InvalidAlias(
                 "This alias would tell the group who you are: choose one without your name.",
                 errors={"alias": ["Contains your display name or email name."]},

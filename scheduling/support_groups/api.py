@@ -95,7 +95,7 @@ class Members(MethodView):
     @auth_required(blp, Role.CLIENT)
     @idempotent(blp)
     @blp.arguments(GroupJoinSchema)
-    @located("/groups/{member[group_id]}/members")
+    @located("/groups/{group_id}/members")
     @blp.response(201, GroupMembershipSchema)
     @documents_errors(blp, 404, 409)
     def post(self, data: dict[str, Any], group_id: uuid.UUID) -> Any:
@@ -164,6 +164,18 @@ class ClinicReports(MethodView):
         paging = page_request(query)
         return moderation.clinic_reports(
             session=db.session, principal=current_principal(), paging=paging, **query
+        )
+
+
+@blp.route("/reports/<uuid:report_id>")
+class ClinicReport(MethodView):
+    @auth_required(blp, Role.ADMIN)
+    @blp.response(200, GroupReportSchema)
+    @documents_errors(blp, 404)
+    def get(self, report_id: uuid.UUID) -> Any:
+        """Show one report about your clinic's groups."""
+        return moderation.clinic_report(
+            session=db.session, principal=current_principal(), report_id=report_id
         )
 
 

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import record_phi_access
+from app.audit import record_list_read, record_phi_access
 from app.clock import utcnow
 from app.db.paging import Page, PageRequest, paginate
 from app.db.unit_of_work import unit_of_work
@@ -147,9 +147,32 @@ def clinic_reports(
     page = paginate(
         session, query.order_by(MeetingReport.created_at.desc(), MeetingReport.id), paging
     )
-    for report in page.items:
-        _audit_report(session, principal, report, None, "read")
+    record_list_read(
+        session=session,
+        actor_id=principal.user.id,
+        resource_type="group_meeting_report",
+        subjects=(
+            (session.get_one(GroupMember, r.reporter_id).client_id, r.clinic_id) for r in page.items
+        ),
+        scope_id=principal.user.clinic_id,
+        scope_clinic_id=principal.user.clinic_id,
+    )
     return page
+
+
+@unit_of_work
+def clinic_report(*, session: Session, principal: Principal, report_id: uuid.UUID) -> MeetingReport:
+    """One report about the admin's clinic's groups."""
+    report = session.get(MeetingReport, report_id)
+    if (
+        report is None
+        or principal.role is not Role.ADMIN
+        or report.clinic_id != principal.user.clinic_id
+    ):
+        raise GroupNotFound("No report with this id.")
+    reporter = session.get_one(GroupMember, report.reporter_id)
+    _audit_report(session, principal, report, reporter.client_id, "read")
+    return report
 
 
 @unit_of_work

@@ -72,11 +72,16 @@ def group_roster(
     if principal.role is not Role.CLIENT:
         raise GroupNotFound("No group with this id.")
     me = active_member(session, group.id, client_profile_of(principal, session=session).id)
-    return [
-        RosterEntry(m, m.id == me.id, None, False)
-        for m in members
-        if m.status is MemberStatus.ACTIVE
-    ]
+    shown = [m for m in members if m.status is MemberStatus.ACTIVE]
+    record_list_read(  # a member learns who else is in the group, if only by alias
+        session=session,
+        actor_id=principal.user.id,
+        resource_type="group_roster",
+        subjects=((m.client_id, group.clinic_id) for m in shown),
+        scope_id=group.id,
+        scope_clinic_id=group.clinic_id,
+    )
+    return [RosterEntry(m, m.id == me.id, None, False) for m in shown]
 
 
 def alias_of(session: Session, group_id: uuid.UUID, client_id: uuid.UUID) -> str | None:
