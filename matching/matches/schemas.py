@@ -8,6 +8,7 @@ from app.web.fields import jurisdiction_code, trimmed
 from matching.intake.schemas import ResourceSchema
 from matching.ranking.effectiveness import DOMAINS
 from scheduling.schemas import instant
+from scheduling.support_groups.schemas import SupportGroupSchema
 
 
 class MatchQuerySchema(Schema):
@@ -76,6 +77,13 @@ class NoMatchSchema(Schema):
     relaxations = fields.List(fields.Nested(RelaxationSchema))
 
 
+class GroupRecommendationSchema(Schema):
+    """A support group the client could join, and why it is suggested."""
+
+    group = fields.Nested(SupportGroupSchema, attribute="listing")
+    reason = fields.String()
+
+
 class MatchListSchema(Schema):
     """Ranked matches, or what to relax when none fit."""
 
@@ -92,3 +100,11 @@ class MatchListSchema(Schema):
     model_version = fields.String()
     matches = fields.List(fields.Nested(MatchSchema))
     no_match = fields.Nested(NoMatchSchema, allow_none=True)
+    groups = fields.List(
+        fields.Nested(GroupRecommendationSchema),
+        metadata={
+            "description": "Groups on the intake's concerns (any joinable group when no "
+            "therapist fits or has an opening); the first 10, soonest first"
+        },
+    )
+    groups_total = fields.Integer(metadata={"description": "Every group recommended"})

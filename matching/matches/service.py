@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,8 @@ from matching.ranking.criteria import Window, split_request, window_test
 from matching.ranking.ranker import DEFAULT_WEIGHTS, Match, OpenTimes, Ranking, Wishes, rank
 from matching.training.models import RankerModel
 from scheduling.slots.service import next_free_slots
+from scheduling.support_groups.recommend import SHOWN as GROUPS_SHOWN
+from scheduling.support_groups.recommend import GroupRecommendation, recommend_groups
 
 
 @dataclass
@@ -54,6 +56,8 @@ class MatchList:
     matches: list[RankedTherapist]
     no_match: dict[str, Any] | None = None
     located_in: str | None = None  # the jurisdiction matched for; book with the same one
+    groups: list[GroupRecommendation] = field(default_factory=list)  # the first GROUPS_SHOWN
+    groups_total: int = 0
 
 
 def _no_match(relaxations: list[Relaxation], feasible_count: int, no_open: int) -> dict[str, Any]:
@@ -164,6 +168,16 @@ def find_matches(
         crisis=intake.high_risk,
     )
     answer = _match_list(intake, ranking, version, crisis, session=session)
+    groups = recommend_groups(
+        session=session,
+        client=client,
+        concerns=list(intake.concerns),
+        languages=list(intake.preferences.get("languages") or []),
+        located_in=intake.jurisdiction,
+        now=now,
+        fallback=not ranking.matches,  # nobody fits, or nobody has an opening: any group helps
+    )
+    answer.groups, answer.groups_total = groups[:GROUPS_SHOWN], len(groups)
     record_exposures(
         session=session,
         intake=intake,

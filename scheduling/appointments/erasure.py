@@ -4,8 +4,8 @@ The platform erases the person (profile scrubbed, queued mail dropped) and recor
 `account.erased`; here, in the worker's unit of work, every upcoming appointment of that client
 is cancelled as cancelled by the client (never late: no fee follows an erasure), the therapist
 gets the usual `appointment.changed` cancellation, and the client gives up every group seat or
-waitlist place (the first waiting takes a freed seat). The history stays, as records must, but
-free text the client wrote in it is removed.
+waitlist place (the first waiting takes a freed seat) and leaves their support groups (the alias
+replaced). The history stays, as records must, but free text the client wrote in it is removed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from scheduling.appointments.models import (
     GroupEnrollment,
 )
 from scheduling.groups.service import give_up_place
+from scheduling.support_groups.erasure import forget_member
 
 UPCOMING = (AppointmentStatus.PENDING, AppointmentStatus.BOOKED)
 
@@ -57,6 +58,7 @@ def erase_client_plans(message: OutboxMessage, *, session: Session) -> None:
         if was_announced:
             appointment_changed(appointment, "cancelled", session=session)
     _leave_groups(session, client_id, now)
+    forget_member(session, client_id, now)
     _scrub_free_text(session, client_id, user_id)
 
 

@@ -150,7 +150,8 @@ def _in_window(meeting: MeetingSeats, filters: GroupFilters) -> bool:
     )
 
 
-def _open_to(session: Session, listing: GroupListing, where: str) -> bool:
+def open_to(session: Session, listing: GroupListing, where: str) -> bool:
+    """Whether a member located there may join (therapy: the host's license; peer: the clinic)."""
     group, first = listing.group, listing.meetings[0]
     if group.kind is GroupKind.PEER:
         return clinic_serves(session, group.clinic_id, where, first.starts_at.date())
@@ -197,9 +198,7 @@ def discover_groups(
             ]
         if not listing.meetings:
             continue
-        if filters.jurisdiction is not None and not _open_to(
-            session, listing, filters.jurisdiction
-        ):
+        if filters.jurisdiction is not None and not open_to(session, listing, filters.jurisdiction):
             continue
         fitting.append(listing)
     fitting.sort(key=lambda item: (item.meetings[0].starts_at, str(item.group.id)))

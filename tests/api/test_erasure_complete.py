@@ -36,6 +36,8 @@ MARKERS = (
     "UA-UNIQUE-987",
     "203.0.113.77",
     "pending-unique@example.org",
+    "ALIAS-PEREGRINE-42",
+    "REPORT-UNIQUE-31",
 )
 # The billing minimum kept by law (see README, "Privacy"): amounts, dates and ids only; none of
 # these columns may hold any marker, so nothing is allowed here.
@@ -107,6 +109,37 @@ def test_erasure_leaves_nothing_that_identifies_the_person(
         },
     )
     assert booked.status_code == 201
+    group_type = make_session_type(session, therapist, name="Group", is_group=True, capacity=4)
+    hosted = client.post(
+        "/api/v1/groups",
+        headers=auth_headers(client, therapist.user),
+        json={
+            "therapist_id": str(therapist.id),
+            "session_type_id": str(group_type.id),
+            "kind": "peer",
+            "title": "Circle",
+            "topic": "anxiety",
+            "language": "en",
+            "age_group": "adults",
+            "cadence": "weekly",
+            "first_start": iso(future_hour(days=4, hour=12)),
+            "occurrences": 1,
+            "guidelines": "Be kind.",
+        },
+    ).get_json()
+    joined = client.post(
+        f"/api/v1/groups/{hosted['id']}/members",
+        headers=headers,
+        json={"alias": "ALIAS-PEREGRINE-42", "guidelines_version": 1},
+    )
+    assert joined.status_code == 201, joined.get_json()
+    meeting = hosted["next_meetings"][0]["id"]
+    reported = client.post(
+        f"/api/v1/groups/{hosted['id']}/meetings/{meeting}/reports",
+        headers=headers,
+        json={"reason": "REPORT-UNIQUE-31"},
+    )
+    assert reported.status_code == 201
     moving = client.post(
         "/api/v1/auth/email",
         headers=headers,

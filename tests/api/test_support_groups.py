@@ -14,8 +14,10 @@ from app.clock import utcnow
 from app.identity.models import Role
 from scheduling.appointments.models import Appointment
 from tests.api.test_group_delivery import claims_of, start_in
+from tests.api.test_matching import intake_body, therapist
 from tests.delivery_helpers import RecordingMailer, calendar_part, drain, worker_for
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
+from tests.matching_helpers import matching_clinic
 from tests.scheduling_factories import iso, make_session_type, open_hours
 
 GUIDELINES = "Be kind. What is said in the group stays in the group. No selling."
@@ -449,3 +451,46 @@ def test_every_meeting_of_the_group_is_linked_to_it(session, group):
         select(Appointment).where(Appointment.support_group_id == uuid.UUID(group["id"]))
     ).all()
     assert len(meetings) == 3
+
+
+def test_matching_recommends_groups_on_the_concerns_and_any_group_while_no_therapist_fits(
+    client, session, security, host, host_headers, group_type, group
+):
+    grief = host_group(
+        client, host_headers, host, group_type, next_weekday_at(0, 9), topic="grief"
+    ).get_json()
+    spanish = host_group(
+        client, host_headers, host, group_type, next_weekday_at(1, 9), language="es"
+    ).get_json()
+    teens = host_group(
+        client, host_headers, host, group_type, next_weekday_at(3, 9), age_group="teens"
+    ).get_json()
+    patient = member(session, security, "Robin")
+    headers = auth_headers(client, patient.user)
+    intake = client.post("/api/v1/intakes", headers=headers, json=intake_body()).get_json()
+
+    def recommended():
+        result = client.get(f"/api/v1/intakes/{intake['id']}/matches", headers=headers)
+        assert result.status_code == 200, result.get_json()
+        body = result.get_json()
+        assert body["groups_total"] == len(body["groups"])
+        return body["matches"], {g["group"]["id"]: g["reason"] for g in body["groups"]}
+
+    # The host offers no individual sessions that fit: every joinable group is suggested, the
+    # one on the client's concerns first; never another language's or another age group's.
+    matches, groups = recommended()
+    assert matches == []
+    assert list(groups) == [group["id"], grief["id"]]
+    assert groups[group["id"]] == "A peer support group about anxiety, one of your concerns"
+    assert groups[grief["id"]].startswith("Open to you while no therapist fits")
+    assert spanish["id"] not in groups
+    assert teens["id"] not in groups
+
+    # Once a therapist fits, only groups on the concerns are suggested; a member is not
+    # offered the group she is in.
+    therapist(session, security, matching_clinic(session), "Mia", licenses=[("US-CA", NEXT_YEAR)])
+    matches, groups = recommended()
+    assert [m["therapist"]["display_name"] for m in matches] == ["Mia"]
+    assert list(groups) == [group["id"]]
+    assert join(client, headers, group["id"], "Kestrel").status_code == 201
+    assert recommended()[1] == {}
