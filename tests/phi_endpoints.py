@@ -113,6 +113,7 @@ OTHER = frozenset(
         "group_sessions.GroupSessions",
         # hosting a group creates its meetings: no client yet, audited all the same
         "groups.Groups",
+        "groups.End",
         "session_type_fees.SessionFee",
         "therapist_availability.Availability",
         "therapist_availability.TimeOffList",

@@ -74,6 +74,8 @@ OPERATION_IDS = {
     "GET /groups": "findGroups",
     "POST /groups": "hostGroup",
     "GET /groups/{group_id}": "getGroup",
+    "PATCH /groups/{group_id}": "updateGroup",
+    "POST /groups/{group_id}/end": "endGroup",
     "GET /groups/{group_id}/members": "listGroupMembers",
     "POST /groups/{group_id}/members": "joinGroup",
     "POST /groups/{group_id}/leave": "leaveGroup",

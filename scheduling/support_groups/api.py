@@ -19,7 +19,14 @@ from app.web.idempotency import idempotent
 from app.web.locations import located
 from app.web.paging import page_request, paged
 from app.web.rendering import response_zone
-from scheduling.support_groups import discovery, hosting, membership, moderation, roster
+from scheduling.support_groups import (
+    changes,
+    discovery,
+    hosting,
+    membership,
+    moderation,
+    roster,
+)
 from scheduling.support_groups.schemas import (
     CADENCES,
     GroupJoinSchema,
@@ -31,6 +38,7 @@ from scheduling.support_groups.schemas import (
     GroupReportResolveSchema,
     GroupReportSchema,
     GroupRosterEntrySchema,
+    SupportGroupChangeSchema,
     SupportGroupCreateSchema,
     SupportGroupDetailsSchema,
     SupportGroupPageSchema,
@@ -78,6 +86,28 @@ class GroupById(MethodView):
     @documents_errors(blp, 404)
     def get(self, group_id: uuid.UUID) -> Any:
         """Show a group, its guidelines and its meetings ahead."""
+        return discovery.group_listing(db.session, group_id, utcnow())
+
+    @auth_required(blp, *STAFF)
+    @blp.arguments(SupportGroupChangeSchema)
+    @blp.response(200, SupportGroupDetailsSchema)
+    @documents_errors(blp, 404, 409)
+    def patch(self, data: dict[str, Any], group_id: uuid.UUID) -> Any:
+        """Change the title, description or guidelines (a new version to accept)."""
+        changes.update_group(
+            session=db.session, principal=current_principal(), group_id=group_id, **data
+        )
+        return discovery.group_listing(db.session, group_id, utcnow())
+
+
+@blp.route("/<uuid:group_id>/end")
+class End(MethodView):
+    @auth_required(blp, *STAFF)
+    @blp.response(200, SupportGroupDetailsSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, group_id: uuid.UUID) -> Any:
+        """End the group: every meeting ahead is cancelled and members are told."""
+        changes.end_group(session=db.session, principal=current_principal(), group_id=group_id)
         return discovery.group_listing(db.session, group_id, utcnow())
 
 

@@ -84,10 +84,16 @@ def group_roster(
     return [RosterEntry(m, m.id == me.id, None, False) for m in shown]
 
 
-def alias_of(session: Session, group_id: uuid.UUID, client_id: uuid.UUID) -> str | None:
-    """The member's alias in the group (for invites and the video room), if they have one."""
+def member_of(session: Session, group_id: uuid.UUID, client_id: uuid.UUID) -> GroupMember | None:
+    """The client's membership of the group, if any (for invites and the video room)."""
     return session.scalar(
-        select(GroupMember.alias).where(
+        select(GroupMember).where(
             GroupMember.group_id == group_id, GroupMember.client_id == client_id
         )
     )
+
+
+def alias_of(session: Session, group_id: uuid.UUID, client_id: uuid.UUID) -> str | None:
+    """The member's alias in the group, if they have one."""
+    member = member_of(session, group_id, client_id)
+    return None if member is None else member.alias

@@ -38,6 +38,14 @@ class SupportGroupCreateSchema(Schema):
     guidelines = trimmed(8000, required=True, metadata={"description": "Members accept them"})
 
 
+class SupportGroupChangeSchema(Schema):
+    """What a host may change; new guidelines become the next version members accept."""
+
+    title = one_line(120)
+    description = trimmed(2000, min_length=0)
+    guidelines = trimmed(8000)
+
+
 class SupportGroupQuerySchema(PageQuerySchema):
     """Filters; weekday and times are read in the zone named by `tz` (UTC without it)."""
 

@@ -25,7 +25,7 @@ from scheduling.appointments.models import (
 )
 from scheduling.calendars.ics import one_line
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition
-from scheduling.support_groups.roster import alias_of
+from scheduling.support_groups.roster import member_of
 from scheduling.video.providers import Participant, VideoProvider, join_window, token_expiry
 
 JOINABLE = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED})
@@ -65,10 +65,15 @@ def participant_of(
     if principal.role is Role.CLIENT:
         client = session.scalar(select(ClientProfile).where(ClientProfile.user_id == user.id))
         if client is not None and _takes_part(client.id, appointment, session=session):
-            name = client.display_name
-            if appointment.support_group_id is not None:  # members see each other by alias
-                name = alias_of(session, appointment.support_group_id, client.id) or ANONYMOUS
-            return Participant(str(user.id), _shown(name), moderator=False)
+            if appointment.support_group_id is None:
+                return Participant(str(user.id), _shown(client.display_name), moderator=False)
+            member = member_of(session, appointment.support_group_id, client.id)
+            return Participant(  # members see each other by alias; the host's mute goes along
+                str(user.id),
+                _shown(member.alias if member else ANONYMOUS),
+                moderator=False,
+                muted=member is not None and member.muted_at is not None,
+            )
     raise AppointmentNotFound("No appointment with this id among yours.")
 
 

@@ -46,6 +46,7 @@ class Participant:
     user_id: str
     display_name: str
     moderator: bool
+    muted: bool = False  # muted by a support group's host: the room starts them silent
 
     def __post_init__(self) -> None:
         """Reject empty ids and names and non-boolean moderator flags (such as "false")."""
@@ -156,6 +157,7 @@ class _SignedRoomProvider:
                     "id": participant.user_id,
                     "name": participant.display_name,
                     "moderator": participant.moderator,
+                    **({"muted": True} if participant.muted else {}),
                 }
             },
         }

@@ -75,6 +75,7 @@ BODILESS_ACTIONS = (
     "/no-show",
     "/enroll",
     "/leave",
+    "/end",
     "/join",
     "/calendar-feed",
     "/pay",

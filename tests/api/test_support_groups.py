@@ -278,7 +278,7 @@ def test_members_see_aliases_only_and_the_host_sees_profiles_only_in_therapy_gro
 
 
 def test_invites_and_the_video_room_carry_the_alias_not_the_name(
-    client, app, session, session_factory, security, group
+    client, app, session, session_factory, security, host_headers, group
 ):
     alice = member(session, security, "Alice Wonderland")
     headers = auth_headers(client, alice.user)
@@ -303,7 +303,20 @@ def test_invites_and_the_video_room_carry_the_alias_not_the_name(
     start_in(session, meeting, 5)
     joined = client.post(f"/api/v1/appointments/{meeting}/join", headers=headers)
     assert joined.status_code == 200, joined.get_json()
-    assert claims_of(joined.get_json()["url"])["context"]["user"]["name"] == "Sunflower"
+    user = claims_of(joined.get_json()["url"])["context"]["user"]
+    assert user["name"] == "Sunflower"
+    assert "muted" not in user
+    (entry,) = client.get(f"/api/v1/groups/{group['id']}/members", headers=host_headers).get_json()[
+        "items"
+    ]
+    muted = client.post(
+        f"/api/v1/groups/{group['id']}/members/{entry['id']}/moderation",
+        headers=host_headers,
+        json={"action": "mute", "reason": "talking over others"},
+    )
+    assert muted.status_code == 200
+    again = client.post(f"/api/v1/appointments/{meeting}/join", headers=headers)
+    assert claims_of(again.get_json()["url"])["context"]["user"]["muted"] is True
 
 
 def test_therapy_groups_follow_the_license_and_peer_groups_the_clinics_reach(
@@ -494,3 +507,44 @@ def test_matching_recommends_groups_on_the_concerns_and_any_group_while_no_thera
     assert list(groups) == [group["id"]]
     assert join(client, headers, group["id"], "Kestrel").status_code == 201
     assert recommended()[1] == {}
+
+
+def test_new_guidelines_are_a_new_version_and_an_ended_group_cancels_its_meetings(
+    client, app, session, session_factory, security, host_headers, group
+):
+    alice = member(session, security, "Alice Wonderland")
+    headers = auth_headers(client, alice.user)
+    meeting = group["next_meetings"][1]["id"]
+    assert join(client, headers, group["id"], "Sunflower", meeting_id=meeting).status_code == 201
+    changed = client.patch(
+        f"/api/v1/groups/{group['id']}",
+        headers=host_headers,
+        json={"guidelines": GUIDELINES + " Cameras on if you can."},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["guidelines_version"] == 2
+    same = client.patch(
+        f"/api/v1/groups/{group['id']}", headers=host_headers, json={"title": "Evening circle II"}
+    )
+    assert same.get_json()["guidelines_version"] == 2
+    # joining the rest of the series asks for the new version
+    assert join(client, headers, group["id"], "Sunflower").status_code == 422
+    assert join(client, headers, group["id"], "Sunflower", version=2).status_code == 201
+    stranger = auth_headers(client, member(session, security, "Stranger").user)
+    assert client.post(f"/api/v1/groups/{group['id']}/end", headers=stranger).status_code == 403
+
+    drain(worker_for(app, session_factory, RecordingMailer()))
+    ended = client.post(f"/api/v1/groups/{group['id']}/end", headers=host_headers)
+    assert ended.status_code == 200, ended.get_json()
+    assert ended.get_json()["ended"] is True
+    assert ended.get_json()["meetings_ahead"] == 0
+    mailer = RecordingMailer()
+    drain(worker_for(app, session_factory, mailer))
+    cancels = [
+        calendar_part(m)[0] for m in mailer.to(alice.user.email) if calendar_part(m)[0] == "CANCEL"
+    ]
+    assert len(cancels) == 3  # each of her meetings
+    assert client.get("/api/v1/groups").get_json()["total"] == 0
+    assert join(client, headers, group["id"], "Sunflower", version=2).status_code == 409
+    again = client.post(f"/api/v1/groups/{group['id']}/end", headers=host_headers)
+    assert again.status_code == 409
