@@ -27,17 +27,25 @@ class EnrollmentSchema(Schema):
 
     id = fields.UUID()
     appointment_id = fields.UUID(data_key="group_session_id")
-    client_id = fields.UUID()
+    client_id = fields.UUID(
+        allow_none=True, metadata={"description": "Not shown to a peer support group's host"}
+    )
     status = fields.Enum(EnrollmentStatus, by_value=True)
     queued_at = instant()
     seated_at = instant(allow_none=True)
 
 
+class PlaceSchema(EnrollmentSchema):
+    """A place as the host or clinic sees it: with the member's alias in a support group."""
+
+    alias = fields.String(allow_none=True)
+
+
 class RosterSchema(Schema):
     """Enrolled and waitlisted members in queue order (a client sees only their own place)."""
 
-    enrolled = fields.List(fields.Nested(EnrollmentSchema))
-    waitlisted = fields.List(fields.Nested(EnrollmentSchema))
+    enrolled = fields.List(fields.Nested(PlaceSchema))
+    waitlisted = fields.List(fields.Nested(PlaceSchema))
 
 
 class GroupSessionSchema(Schema):

@@ -31,6 +31,7 @@ from scheduling.appointments.models import (
     GroupEnrollment,
 )
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition, NotBookable, SlotTaken
+from scheduling.groups.places import places
 from scheduling.session_types.service import offered_session_type
 
 
@@ -246,7 +247,7 @@ def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID
         "roster": None,
     }
     if may_manage(principal, therapist):
-        details["roster"] = roster
+        details["roster"] = places(session, group, roster)
         record_list_read(  # the host or the clinic sees who is in the group
             session=session,
             actor_id=principal.user.id,
@@ -257,9 +258,6 @@ def group_details(*, session: Session, principal: Principal, group_id: uuid.UUID
         )
     else:
         client = client_profile_of(principal, session=session)
-        details["roster"] = {
-            status: [e for e in entries if e.client_id == client.id]
-            for status, entries in roster.items()
-        }
+        details["roster"] = places(session, group, roster, only_client=client.id)
         _audit_member(session, principal, group, client.id, "read")
     return details
