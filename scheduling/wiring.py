@@ -11,7 +11,7 @@ from app.directory.clients import ACCOUNT_ERASED
 from app.identity.tokens import derive_key
 from app.outbound.fetching import FetchPolicy, fetch
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
-from app.privacy_rights.export import EXPORTS, TableExport, by_client, of_clients_rows
+from app.privacy_rights.export import EXPORTS, TableExport, by_client, by_user, of_clients_rows
 from scheduling.appointments.audit import install_appointment_audit
 from scheduling.appointments.erasure import erase_client_plans
 from scheduling.appointments.events import APPOINTMENT_CHANGED
@@ -36,6 +36,11 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
         TableExport("group_enrollments", by_client()),
         TableExport("group_members", by_client()),
         TableExport("group_guidelines_acceptances", by_client()),
+        TableExport("group_moderation", of_clients_rows("member_id", "group_members")),
+        TableExport("group_meeting_reports", of_clients_rows("reporter_id", "group_members")),
+        TableExport("support_groups", by_user("created_by_id"), "groups_you_created"),
+        TableExport("group_moderation", by_user("actor_id"), "moderation_you_did"),
+        TableExport("group_meeting_reports", by_user("resolved_by_id"), "reports_you_resolved"),
         TableExport("appointment_events", of_clients_rows("appointment_id", "appointments")),
     )
     messages = messages_from(config)
