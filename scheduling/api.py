@@ -15,6 +15,7 @@ from scheduling.session_types.api import blp as therapist_session_types
 from scheduling.session_types.api import clinic_blp as clinic_session_types
 from scheduling.slots.api import blp as therapist_slots
 from scheduling.support_groups.api import blp as support_groups
+from scheduling.support_groups.api import reports_blp as support_group_reports
 from scheduling.video.api import blp as appointment_video
 
 blueprints = (
@@ -30,6 +31,7 @@ blueprints = (
     appointment_series,
     group_sessions,
     support_groups,
+    support_group_reports,
     calendar_feeds,
     client_consents,
 )

@@ -46,6 +46,9 @@ from scheduling.support_groups.schemas import (
 )
 
 blp = ResourceBlueprint("groups", __name__, resource="groups", url_prefix="/groups")
+reports_blp = ResourceBlueprint(
+    "group_reports", __name__, resource="groups", url_prefix="/group-reports"
+)
 
 STAFF = (Role.THERAPIST, Role.ADMIN)
 
@@ -170,7 +173,7 @@ class Moderate(MethodView):
 class Reports(MethodView):
     @auth_required(blp, Role.CLIENT)
     @blp.arguments(GroupReportCreateSchema)
-    @located("/groups/reports/{id}")
+    @located("/group-reports/{id}")
     @blp.response(201, GroupReportSchema)
     @documents_errors(blp, 404)
     def post(self, data: dict[str, Any], group_id: uuid.UUID, meeting_id: uuid.UUID) -> Any:
@@ -184,11 +187,11 @@ class Reports(MethodView):
         )
 
 
-@blp.route("/reports")
+@reports_blp.route("")
 class ClinicReports(MethodView):
-    @auth_required(blp, Role.ADMIN)
-    @blp.arguments(GroupReportQuerySchema, location="query")
-    @blp.response(200, GroupReportPageSchema)
+    @auth_required(reports_blp, Role.ADMIN)
+    @reports_blp.arguments(GroupReportQuerySchema, location="query")
+    @reports_blp.response(200, GroupReportPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List reports about your clinic's groups, newest first."""
         paging = page_request(query)
@@ -197,11 +200,11 @@ class ClinicReports(MethodView):
         )
 
 
-@blp.route("/reports/<uuid:report_id>")
+@reports_blp.route("/<uuid:report_id>")
 class ClinicReport(MethodView):
-    @auth_required(blp, Role.ADMIN)
-    @blp.response(200, GroupReportSchema)
-    @documents_errors(blp, 404)
+    @auth_required(reports_blp, Role.ADMIN)
+    @reports_blp.response(200, GroupReportSchema)
+    @documents_errors(reports_blp, 404)
     def get(self, report_id: uuid.UUID) -> Any:
         """Show one report about your clinic's groups."""
         return moderation.clinic_report(
@@ -209,12 +212,12 @@ class ClinicReport(MethodView):
         )
 
 
-@blp.route("/reports/<uuid:report_id>/resolve")
+@reports_blp.route("/<uuid:report_id>/resolve")
 class Resolve(MethodView):
-    @auth_required(blp, Role.ADMIN)
-    @blp.arguments(GroupReportResolveSchema)
-    @blp.response(200, GroupReportSchema)
-    @documents_errors(blp, 404, 409)
+    @auth_required(reports_blp, Role.ADMIN)
+    @reports_blp.arguments(GroupReportResolveSchema)
+    @reports_blp.response(200, GroupReportSchema)
+    @documents_errors(reports_blp, 404, 409)
     def post(self, data: dict[str, Any], report_id: uuid.UUID) -> Any:
         """Close a report with what the clinic did."""
         return moderation.resolve_report(

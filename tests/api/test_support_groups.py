@@ -416,34 +416,34 @@ def test_members_report_a_meeting_and_the_clinic_resolves_it(
     )
     admin = make_user(session, security, Role.ADMIN, clinic=clinic)
     admin_headers = auth_headers(client, admin)
-    listed = client.get("/api/v1/groups/reports", headers=admin_headers).get_json()
+    listed = client.get("/api/v1/group-reports", headers=admin_headers).get_json()
     assert listed["total"] == 1
     assert listed["items"][0]["reason"] == "Someone was selling pills."
     report_id = listed["items"][0]["id"]
-    assert reported.headers["Location"].endswith(f"/groups/reports/{report_id}")
-    shown = client.get(f"/api/v1/groups/reports/{report_id}", headers=admin_headers)
+    assert reported.headers["Location"].endswith(f"/group-reports/{report_id}")
+    shown = client.get(f"/api/v1/group-reports/{report_id}", headers=admin_headers)
     assert shown.get_json()["meeting_id"] == meeting
     resolved = client.post(
-        f"/api/v1/groups/reports/{report_id}/resolve",
+        f"/api/v1/group-reports/{report_id}/resolve",
         headers=admin_headers,
         json={"resolution": "Spoke with the member; removed from the group."},
     )
     assert resolved.status_code == 200
     assert resolved.get_json()["status"] == "resolved"
     open_ones = client.get(
-        "/api/v1/groups/reports", headers=admin_headers, query_string={"status": "open"}
+        "/api/v1/group-reports", headers=admin_headers, query_string={"status": "open"}
     )
     assert open_ones.get_json()["total"] == 0
     foreign = make_user(session, security, Role.ADMIN, clinic=make_clinic(session))
     assert (
-        client.get("/api/v1/groups/reports", headers=auth_headers(client, foreign)).get_json()[
+        client.get("/api/v1/group-reports", headers=auth_headers(client, foreign)).get_json()[
             "total"
         ]
         == 0
     )
     assert (
         client.post(
-            f"/api/v1/groups/reports/{report_id}/resolve",
+            f"/api/v1/group-reports/{report_id}/resolve",
             headers=auth_headers(client, foreign),
             json={"resolution": "mine now"},
         ).status_code
