@@ -74,10 +74,11 @@ def seed_demo() -> None:
     """Load demo clinics, therapists, clients and admins (idempotent); prints the logins."""
     from app.seed import DEMO_PASSWORD, seed_demo_data
     from billing.demo import add_demo_billing
-    from scheduling.demo import add_demo_schedules
+    from scheduling.demo import add_demo_groups, add_demo_schedules
 
     def add_demo_extras(*, session: Session) -> None:
         add_demo_schedules(session=session)
+        add_demo_groups(session=session)
         add_demo_billing(session=session)
 
     if current_app.config["APP_ENV"] == "production":

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
+from app.directory.models import TherapistProfile
 from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
 from scheduling.appointments.booking import place_times
@@ -22,6 +23,7 @@ from scheduling.appointments.holds import expire_stale_holds
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.appointments.series import occurrence_starts
 from scheduling.exceptions import NotBookable, SlotTaken
+from scheduling.session_types.models import SessionType
 from scheduling.session_types.service import offered_session_type
 from scheduling.support_groups.models import GroupKind, SupportGroup
 
@@ -62,6 +64,43 @@ def host_group(
             "Some meetings are not free group slots of the host; nothing was created.",
             errors={"conflicts": conflicts},
         )
+    group = schedule_group(
+        session=session,
+        host=host,
+        session_type=session_type,
+        starts=starts,
+        interval_weeks=interval_weeks,
+        capacity=capacity,
+        actor_id=principal.user.id,
+        now=now,
+        **described,
+    )
+    record_phi_access(
+        session=session,
+        actor_id=principal.user.id,
+        action="support_group.create",
+        resource_type="support_group",
+        resource_id=group.id,
+        subject_client_id=None,
+        clinic_id=group.clinic_id,
+    )
+    return group
+
+
+def schedule_group(
+    *,
+    session: Session,
+    host: TherapistProfile,
+    session_type: SessionType,
+    starts: list[datetime],
+    interval_weeks: int,
+    capacity: int | None,
+    actor_id: uuid.UUID,
+    now: datetime,
+    **described: Any,
+) -> SupportGroup:
+    """Add the group and one group session per start (checked by the caller), announced."""
+    first_start = starts[0]
     local = first_start.astimezone(ZoneInfo(host.timezone))
     group = SupportGroup(
         clinic_id=host.clinic_id,
@@ -72,8 +111,8 @@ def host_group(
         timezone=host.timezone,
         first_date=local.date(),
         start_minute=local.hour * 60 + local.minute,
-        occurrences=occurrences,
-        created_by_id=principal.user.id,
+        occurrences=len(starts),
+        created_by_id=actor_id,
         created_at=now,
         **described,
     )
@@ -89,25 +128,16 @@ def host_group(
             capacity=group.capacity,
             status=AppointmentStatus.BOOKED,
             pending_reason=None,
-            created_by_id=principal.user.id,
+            created_by_id=actor_id,
             status_changed_at=now,
-            status_changed_by_id=principal.user.id,
+            status_changed_by_id=actor_id,
             support_group_id=group.id,
         )
         place_times(meeting, session_type, start)
-        record_event(meeting, action="created", actor_id=principal.user.id, from_status=None)
+        record_event(meeting, action="created", actor_id=actor_id, from_status=None)
         session.add(meeting)
         session.flush()
         appointment_changed(meeting, "booked", session=session, client_ids=[])
-    record_phi_access(
-        session=session,
-        actor_id=principal.user.id,
-        action="support_group.create",
-        resource_type="support_group",
-        resource_id=group.id,
-        subject_client_id=None,
-        clinic_id=group.clinic_id,
-    )
     return group
 
 

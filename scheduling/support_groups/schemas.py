@@ -87,6 +87,9 @@ class SupportGroupSchema(Schema):
     age_group = fields.String(attribute="group.age_group")
     cadence = fields.String(validate=validate.OneOf(list(CADENCES)))
     timezone = fields.String(attribute="group.timezone")
+    clinic_id = fields.UUID(
+        attribute="group.clinic_id", metadata={"description": "Its consent documents apply"}
+    )
     capacity = fields.Integer(attribute="group.capacity")
     host_name = fields.String()
     clinic_name = fields.String()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -12,7 +13,11 @@ from sqlalchemy import select
 from app.audit import AuditEvent
 from app.clock import utcnow
 from app.identity.models import Role
+from app.seed import seed_demo_data
 from scheduling.appointments.models import Appointment
+from scheduling.availability.models import AvailabilityRule
+from scheduling.demo import add_demo_groups, add_demo_schedules
+from scheduling.support_groups.models import SupportGroup
 from tests.api.test_group_delivery import claims_of, start_in
 from tests.api.test_matching import intake_body, therapist
 from tests.delivery_helpers import RecordingMailer, calendar_part, drain, worker_for
@@ -554,3 +559,31 @@ def test_new_guidelines_are_a_new_version_and_an_ended_group_cancels_its_meeting
     assert join(client, headers, group["id"], "Sunflower", version=2).status_code == 409
     again = client.post(f"/api/v1/groups/{group['id']}/end", headers=host_headers)
     assert again.status_code == 409
+
+
+def test_the_demo_data_has_a_group_per_clinic_on_its_hosts_hours(client, session, security):
+    def extras(*, session):
+        add_demo_schedules(session=session)
+        add_demo_groups(session=session)
+
+    seed_demo_data(session=session, security=security, also=extras)
+    found = client.get("/api/v1/groups", query_string={"tz": "UTC"}).get_json()
+    assert found["total"] == 2
+    assert {g["kind"] for g in found["items"]} == {"peer", "therapy"}
+    for listed in found["items"]:
+        assert listed["meetings_ahead"] == 8
+        assert [m["seats_left"] for m in listed["next_meetings"]] == [8, 8, 8]
+        group = session.get(SupportGroup, uuid.UUID(listed["id"]))
+        first_hour = session.scalars(
+            select(AvailabilityRule)
+            .where(AvailabilityRule.therapist_id == group.host_id)
+            .order_by(AvailabilityRule.weekday, AvailabilityRule.start_minute)
+        ).first()
+        for meeting in listed["next_meetings"]:
+            local = datetime.fromisoformat(meeting["starts_at"]).astimezone(
+                ZoneInfo(first_hour.timezone)
+            )
+            assert (local.weekday(), local.hour * 60 + local.minute) == (
+                first_hour.weekday,
+                first_hour.start_minute,
+            )

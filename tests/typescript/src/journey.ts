@@ -195,6 +195,42 @@ async function main(): Promise<void> {
     "the cancelled appointment is listed on a page",
   );
 
+  const groups = await anonymous.GET("/api/v1/groups", {
+    params: { query: { topic: "anxiety", jurisdiction: "US-CA", tz: "America/Los_Angeles" } },
+  });
+  const group = groups.data?.items[0];
+  if (!group) throw new Error(`no support group to join: ${JSON.stringify(groups.error)}`);
+  check(group.next_meetings.length > 0, `a support group to find: ${group.title}`);
+  check(!JSON.stringify(groups.data).includes(email), "a listing never names its members");
+  const details = await anonymous.GET("/api/v1/groups/{group_id}", {
+    params: { path: { group_id: group.id } },
+  });
+  if (!details.data) throw new Error("the group has no details");
+  const groupConsents = await api.GET("/api/v1/me/consents", {
+    params: { query: { clinic_id: group.clinic_id } },
+  });
+  const unsigned = (groupConsents.data?.items ?? []).filter((s) => s.accepted_at === null);
+  if (unsigned.length > 0) {
+    await api.POST("/api/v1/me/consents", {
+      body: { document_ids: unsigned.map((s) => s.document.id) },
+    });
+  }
+  const joined = await api.POST("/api/v1/groups/{group_id}/members", {
+    params: { path: { group_id: group.id } },
+    body: { alias: "Lantern", guidelines_version: details.data.guidelines_version },
+  });
+  if (!joined.data) throw new Error(`join refused: ${JSON.stringify(joined.error)}`);
+  check(joined.data.places.length > 0, `joined as ${joined.data.alias}`);
+  const roster = await api.GET("/api/v1/groups/{group_id}/members", {
+    params: { path: { group_id: group.id } },
+  });
+  const mine = roster.data?.items.find((entry) => entry.is_you);
+  check(mine?.alias === "Lantern" && mine.client === null, "members see aliases only");
+  const left = await api.POST("/api/v1/groups/{group_id}/leave", {
+    params: { path: { group_id: group.id } },
+  });
+  check(left.data?.status === "left", "left the group");
+
   const unknown = await anonymous.GET("/api/v1/vocabularies", {
     params: { query: { tz: "Not/AZone" } },
   });
