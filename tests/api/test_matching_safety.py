@@ -14,7 +14,7 @@ ZERO_ITEM_9 = [1, 1, 1, 1, 1, 0, 0, 0, 0]
 
 @pytest.fixture
 def headers(client, session, security):
-    patient = make_client(session, security, jurisdiction="CA", age_group="adults")
+    patient = make_client(session, security, jurisdiction="US-CA", age_group="adults")
     return auth_headers(client, patient.user)
 
 
