@@ -32,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(billing_group)
     app.cli.add_command(keys_group)
     app.cli.add_command(privacy_group)
+    app.cli.add_command(crisis_resources_command)
 
 
 @click.command("db-upgrade")
@@ -115,6 +116,33 @@ def train_matching() -> None:
         return
     click.echo(f"trained {model.version} on {model.training_rows} outcomes: {model.weights}")
     click.echo(f"cross-validated ROC AUC: {model.metrics['cv_roc_auc']:.3f}")
+
+
+@click.command("crisis-resources")
+@click.option(
+    "--max-age-days",
+    default=180,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Flag entries whose checked_on is older than this.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Review as of this day (default: today, UTC).",
+)
+@with_appcontext
+def crisis_resources_command(max_age_days: int, as_of: datetime | None) -> None:
+    """Print the crisis lines per country; exit 1 if any is due for a check against its source."""
+    from matching.intake.crisis import CRISIS_DIRECTORY
+    from matching.intake.crisis_review import review
+
+    day = as_of.date() if as_of else utcnow().date()
+    result = review(adapter(CRISIS_DIRECTORY), as_of=day, max_age_days=max_age_days)
+    for line in result.lines:
+        click.echo(line)
+    if result.due:
+        raise SystemExit(1)
 
 
 @click.group("billing", cls=AppGroup)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.vocabularies import WEEKDAYS
 from app.web.fields import TimeZone, code, codes, jurisdiction_code, trimmed
+from matching.intake.crisis_lines import Kind, Scope
 from scheduling.schemas import WallClock, instant
 
 
@@ -103,11 +104,41 @@ class IntakeSchema(Schema):
 
 
 class ResourceSchema(Schema):
-    """A crisis resource."""
+    """A crisis line or emergency number, and which entry of the directory it comes from."""
 
     name = fields.String()
-    contact = fields.String()
-    url = fields.String()
+    contact = fields.String(
+        metadata={"description": "How to reach it, in one line: 'Call or text 988'"}
+    )
+    url = fields.String(allow_none=True, metadata={"description": "Its web page, if any"})
+    kind = fields.String(validate=validate.OneOf(get_args(Kind)))
+    phone = fields.String(
+        allow_none=True,
+        metadata={"description": "As published ('116 123', '9-8-8'); drop the separators to dial"},
+    )
+    text = fields.String(
+        allow_none=True, metadata={"description": "How to text it: 'Text SHOUT to 85258'"}
+    )
+    hours = fields.String(allow_none=True, metadata={"examples": ["24/7"]})
+    languages = fields.List(
+        fields.String(), metadata={"description": "ISO 639-1 codes, when notable (else empty)"}
+    )
+    note = fields.String(allow_none=True)
+    scope = fields.String(
+        validate=validate.OneOf(get_args(Scope)),
+        metadata={
+            "description": "Where the line comes from: the client's subdivision, their country, "
+            "or international (no lines are on file for where the client is)"
+        },
+    )
+    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    subdivision = fields.String(allow_none=True, metadata={"description": "ISO 3166-2"})
+    source = fields.String(
+        metadata={"description": "Where the organisation publishes these details"}
+    )
+    checked_on = fields.Date(
+        metadata={"description": "When these details were last compared with the source"}
+    )
 
 
 class IntakeViewSchema(Schema):

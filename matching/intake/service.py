@@ -20,6 +20,7 @@ from app.webhooks.events import publish
 from matching.exceptions import IntakeNotFound, InvalidIntake
 from matching.intake.alerts import queue_crisis_alert
 from matching.intake.crisis import CrisisDirectory
+from matching.intake.crisis_lines import CrisisLine
 from matching.intake.models import Intake
 from matching.intake.scoring import screen
 from scheduling.appointments.access import client_profile_of
@@ -32,7 +33,7 @@ class IntakeView:
 
     intake: Intake
     free_text: str | None
-    crisis_resources: list[dict[str, str]] | None
+    crisis_resources: list[CrisisLine] | None
 
 
 @unit_of_work

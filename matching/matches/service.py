@@ -20,6 +20,7 @@ from app.encryption import FieldCipher
 from app.identity.service import Principal
 from app.vocabularies import WEEKDAYS
 from matching.intake.crisis import CrisisDirectory
+from matching.intake.crisis_lines import CrisisLine
 from matching.intake.models import Intake
 from matching.intake.service import own_intake
 from matching.matches.models import MatchDecline, MatchExposure
@@ -51,7 +52,7 @@ class MatchList:
     intake_id: uuid.UUID
     high_risk: bool
     higher_level_of_care: bool
-    crisis_resources: list[dict[str, str]] | None
+    crisis_resources: list[CrisisLine] | None
     model_version: str
     matches: list[RankedTherapist]
     no_match: dict[str, Any] | None = None

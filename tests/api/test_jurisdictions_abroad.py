@@ -248,3 +248,33 @@ def test_the_vocabulary_lists_subdivisions_where_care_is_licensed_by_them(client
     # A bare code that was a US state means that state until version 2: Germany (DE, also
     # Delaware) and Indonesia (ID, also Idaho) wait for the old codes to retire.
     assert not {"DE", "ID", "IN", "AL", "GA", "PA"} & set(codes)
+
+
+@pytest.mark.parametrize(
+    ("place", "zone", "expected", "never"),
+    [
+        ("AU-NSW", "Australia/Sydney", {"13 11 14", "000"}, {"911", "988", "999"}),
+        ("CA-NL", "America/St_Johns", {"9-8-8", "911"}, {"000", "999", "988"}),
+        ("GB-SCT", "Europe/London", {"116 123", "999"}, {"911", "000"}),
+        ("JP", "Asia/Tokyo", set(), {"911", "988", "999", "000"}),
+    ],
+)
+def test_a_client_in_crisis_abroad_gets_lines_that_work_where_they_are(
+    client, session, security, place, zone, expected, never
+):
+    person = make_client(session, security, jurisdiction=place, timezone=zone)
+    headers = auth_headers(client, person.user)
+    intake = client.post(
+        "/api/v1/intakes", headers=headers, json=intake_body(phq9=[1, 1, 1, 1, 1, 0, 0, 0, 2])
+    )
+    assert intake.status_code == 201, intake.get_json()
+    listed = client.get(f"/api/v1/intakes/{intake.get_json()['id']}/matches", headers=headers)
+    assert listed.status_code == 200, listed.get_json()
+    for answer in (intake.get_json(), listed.get_json()):
+        resources = answer["crisis_resources"]
+        assert resources, "never nothing"
+        phones = {r["phone"] for r in resources}
+        assert expected <= phones
+        assert not never & phones
+        if not expected:  # no entry for Japan: the international directory and guidance
+            assert {r["scope"] for r in resources} == {"international"}

@@ -151,7 +151,9 @@ def test_crisis_path(client, session, security, clinic, headers):
     therapist(session, security, clinic, "Trained sooner", risk_trained=True, hours=(8, 10))
     body = submit(client, headers, phq9=[1, 1, 1, 1, 1, 0, 0, 0, 1])
     assert body["high_risk"] is True
-    assert any("988" in r["contact"] for r in body["crisis_resources"])
+    # a patient in California: the US lines, never Canada's 9-8-8 spelling
+    assert [r["phone"] for r in body["crisis_resources"] if r["phone"] == "988"] == ["988"]
+    assert all(r["country"] == "US" for r in body["crisis_resources"])
     alerts = session.scalars(
         select(OutboxMessage).where(OutboxMessage.topic == "alert.crisis_intake")
     ).all()
