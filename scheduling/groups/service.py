@@ -32,6 +32,7 @@ from scheduling.appointments.models import (
 )
 from scheduling.exceptions import AppointmentNotFound, InvalidTransition, NotBookable, SlotTaken
 from scheduling.groups.places import places
+from scheduling.session_types.models import SessionType
 from scheduling.session_types.service import offered_session_type
 
 
@@ -47,11 +48,9 @@ def create_group_session(
 ) -> Appointment:
     """Schedule a group session in one of the therapist's listed slots."""
     now = utcnow()
-    therapist = managed_therapist(principal, therapist_id, session=session)
-    session_type = offered_session_type(therapist, session_type_id, session=session)
-    if not session_type.is_group:
-        raise NotBookable("This session type is not a group session type.")
-    expire_stale_holds(session=session, therapist_id=therapist.id, client_id=None, now=now)
+    therapist, session_type = host_and_group_type(
+        principal, therapist_id, session_type_id, session=session, now=now
+    )
     check_slot(
         session=session, therapist=therapist, session_type=session_type, start=start, now=now
     )
@@ -74,6 +73,35 @@ def create_group_session(
     # the host's invite and reminders (members get theirs when they take a seat)
     appointment_changed(group, "booked", session=session, client_ids=[])
     return group
+
+
+def host_and_group_type(
+    principal: Principal,
+    therapist_id: uuid.UUID,
+    session_type_id: uuid.UUID,
+    *,
+    session: Session,
+    now: datetime,
+) -> tuple[TherapistProfile, SessionType]:
+    """The host the caller manages and one of their group session types (stale holds gone)."""
+    therapist = managed_therapist(principal, therapist_id, session=session)
+    session_type = offered_session_type(therapist, session_type_id, session=session)
+    if not session_type.is_group:
+        raise NotBookable("This session type is not a group session type.")
+    expire_stale_holds(session=session, therapist_id=therapist.id, client_id=None, now=now)
+    return therapist, session_type
+
+
+def active_place(group: Appointment, client_id: uuid.UUID) -> GroupEnrollment | None:
+    """The client's seat or waitlist place in the group session, if they hold one."""
+    return next(
+        (
+            e
+            for e in group.enrollments
+            if e.client_id == client_id and e.status is not EnrollmentStatus.LEFT
+        ),
+        None,
+    )
 
 
 def open_group(session: Session, group_id: uuid.UUID, *, now: datetime) -> Appointment:
@@ -114,10 +142,7 @@ def enroll(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gr
             f"(POST /api/v1/groups/{group.support_group_id}/members)."
         )
     require_consent(client.id, group.clinic_id, session=session)
-    if any(
-        e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
-        for e in group.enrollments
-    ):
+    if active_place(group, client.id) is not None:
         raise SlotTaken("You are already enrolled or waitlisted in this group.")
     check_license(get_therapist(group.therapist_id, session=session), client, group.starts_at)
     check_client_free(
@@ -170,14 +195,7 @@ def leave(*, session: Session, principal: Principal, group_id: uuid.UUID) -> Gro
     now = utcnow()
     client = client_profile_of(principal, session=session)
     group = open_group(session, group_id, now=now)
-    mine = next(
-        (
-            e
-            for e in group.enrollments
-            if e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
-        ),
-        None,
-    )
+    mine = active_place(group, client.id)
     if mine is None:
         raise AppointmentNotFound("You are not enrolled in this group session.")
     _audit_member(session, principal, group, client.id, "group.leave")

@@ -13,19 +13,17 @@ from app.audit import record_phi_access
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.directory.models import TherapistProfile
-from app.directory.therapists import managed_therapist
 from app.identity.service import Principal
 from scheduling.appointments.booking import place_times
 from scheduling.appointments.checks import check_slot
 from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.history import record_event
-from scheduling.appointments.holds import expire_stale_holds
 from scheduling.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.appointments.series import occurrence_starts
 from scheduling.exceptions import NotBookable, SlotTaken
+from scheduling.groups.service import host_and_group_type
 from scheduling.session_types.models import SessionType
-from scheduling.session_types.service import offered_session_type
-from scheduling.support_groups.models import GroupKind, SupportGroup
+from scheduling.support_groups.models import SupportGroup
 
 
 @unit_of_work
@@ -43,11 +41,9 @@ def host_group(
 ) -> SupportGroup:
     """Create a recurring group: every meeting must be one of the host's free group slots."""
     now = utcnow()
-    host = managed_therapist(principal, therapist_id, session=session)
-    session_type = offered_session_type(host, session_type_id, session=session)
-    if not session_type.is_group:
-        raise NotBookable("This session type is not a group session type.")
-    expire_stale_holds(session=session, therapist_id=host.id, client_id=None, now=now)
+    host, session_type = host_and_group_type(
+        principal, therapist_id, session_type_id, session=session, now=now
+    )
     starts = occurrence_starts(
         first_start, host.timezone, interval_weeks=interval_weeks, count=occurrences
     )
@@ -139,8 +135,3 @@ def schedule_group(
         session.flush()
         appointment_changed(meeting, "booked", session=session, client_ids=[])
     return group
-
-
-def is_therapy(group: SupportGroup) -> bool:
-    """Therapy groups are care: licensing applies and the host sees members' profiles."""
-    return group.kind is GroupKind.THERAPY

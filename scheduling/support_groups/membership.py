@@ -24,11 +24,10 @@ from scheduling.appointments.events import appointment_changed
 from scheduling.appointments.models import (
     Appointment,
     AppointmentStatus,
-    EnrollmentStatus,
     GroupEnrollment,
 )
 from scheduling.exceptions import NotLicensedThere, SlotTaken
-from scheduling.groups.service import give_up_place, open_group, take_place
+from scheduling.groups.service import active_place, give_up_place, open_group, take_place
 from scheduling.support_groups.aliases import alias_key, checked_alias
 from scheduling.support_groups.exceptions import (
     GroupNotFound,
@@ -180,10 +179,7 @@ def _take_places(
     host = session.get_one(TherapistProfile, group.host_id)
     for listed in meetings:
         meeting = open_group(session, listed.id, now=now)  # locked: seats are counted in turn
-        if any(
-            e.client_id == client.id and e.status is not EnrollmentStatus.LEFT
-            for e in meeting.enrollments
-        ):
+        if active_place(meeting, client.id) is not None:
             continue
         try:
             if group.kind is GroupKind.THERAPY:
@@ -271,14 +267,7 @@ def end_membership(
     now = utcnow()
     for meeting in upcoming_meetings(session, group.id, now):
         locked = open_group(session, meeting.id, now=now)
-        mine = next(
-            (
-                e
-                for e in locked.enrollments
-                if e.client_id == member.client_id and e.status is not EnrollmentStatus.LEFT
-            ),
-            None,
-        )
+        mine = active_place(locked, member.client_id)
         if mine is not None and give_up_place(locked, mine, session=session, now=now):
             appointment_changed(
                 locked, "cancelled", session=session, client_ids=[str(member.client_id)]
