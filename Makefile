@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint install install-dev migrate seed worker bench clean journey
+.PHONY: run test lint install install-dev migrate seed worker bench clean journey messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,9 @@ clean:
 
 journey: install-dev  ## the frontend check: lint /openapi.json, TypeScript types, the client journey
 	tests/typescript/run-journey
+
+messages: install-dev  ## extract the catalog's messages and update every shipped translation
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k message -k marked --no-location \
+		--omit-header --sort-output -o app/i18n/translations/messages.pot app scheduling billing matching
+	$(BIN)/pybabel update -i app/i18n/translations/messages.pot -d app/i18n/translations \
+		--no-location --no-fuzzy-matching

@@ -155,6 +155,10 @@ def _delivery() -> dict[str, Any]:
         # (always so in development without PUBLIC_APP_URL, so any port or host works).
         "LINKS_FROM_REQUEST_HOST": _env_bool("LINKS_FROM_REQUEST_HOST", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "appointments@example.com"),
+        # Folders of <locale>/LC_MESSAGES/messages.po translations added to the shipped ones.
+        "TRANSLATIONS_DIRS": [
+            d for d in os.environ.get("TRANSLATIONS_DIRS", "").split(os.pathsep) if d.strip()
+        ],
         "MAIL_MESSAGE_ID_DOMAIN": os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "appointments.local"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),  # unset: emails are written under instance/mail
         "SMTP_PORT": _env_int("SMTP_PORT", 587),

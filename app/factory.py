@@ -24,6 +24,7 @@ from app.config import load_config
 from app.consent.api import blueprints as consent_blueprints
 from app.directory.api import blueprints as directory_blueprints
 from app.encryption import FIELD_CIPHER, FieldCipher
+from app.i18n.catalogs import CATALOGS, Catalogs
 from app.identity.api import blp as identity_blp
 from app.identity.links.api import blp as account_links_blp
 from app.identity.mfa.api import blp as mfa_blp
@@ -113,7 +114,9 @@ def wire(config: dict[str, Any], *, mailer: Mailer | None = None) -> Adapters:
     erasers = ErasureRegistry()
     erasers.add(erase_platform_data)
     adapters.install(ERASERS, erasers)
-    mail_delivery.register(handlers, config, mailer=mailer)
+    catalogs = Catalogs(config["TRANSLATIONS_DIRS"])
+    adapters.install(CATALOGS, catalogs)
+    mail_delivery.register(handlers, config, mailer=mailer, catalogs=catalogs)
     webhooks_wiring.register(handlers, config, cipher=adapters.get(FIELD_CIPHER))
     scheduling.wiring.register(adapters=adapters, handlers=handlers, config=config)
     matching.wiring.register(adapters=adapters, handlers=handlers, config=config)

@@ -117,8 +117,8 @@ INSURANCE_PLANS: Final = _labelled(
 
 FORMATS: Final = _labelled(("video", "Video"), ("phone", "Phone"))
 
-CURRENCIES: Final = _labelled(
-    ("USD", "US dollar"),
+CURRENCIES: Final = MappingProxyType(
+    {currency.alpha_3: currency.name for currency in pycountry.currencies}  # ISO 4217
 )
 
 # Weekday names as the API spells them, in date.weekday() order (0 = Monday).

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pycountry
+from babel.numbers import format_currency
+
+from app.i18n.catalogs import parse_locale
 
 # Currencies whose minor unit is not 1/100 (ISO 4217 exponent); the rest have two decimals.
 _EXPONENTS = {
@@ -54,6 +57,14 @@ class Money:
 
     amount: int
     currency: str
+
+    def decimal(self) -> Decimal:
+        """The amount in whole units: 125.00 for 12500 USD cents, 5000 for 5000 JPY."""
+        return Decimal(self.amount).scaleb(-exponent(self.currency))
+
+    def display_for(self, locale: str) -> str:
+        """The amount as the locale writes money: `CA$150.00` (en), `150,00 $` (fr_CA)."""
+        return str(format_currency(self.decimal(), self.currency, locale=parse_locale(locale)))
 
     def display(self) -> str:
         """The amount for people: `USD 125.00`, `JPY 5000`."""

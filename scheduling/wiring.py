@@ -8,6 +8,7 @@ from typing import Any
 
 from app.adapters import Adapters
 from app.directory.clients import ACCOUNT_ERASED
+from app.i18n.catalogs import CATALOGS, Catalogs
 from app.identity.tokens import derive_key
 from app.outbound.fetching import FetchPolicy, fetch
 from app.outbox.handlers import OutboxHandlers, PeriodicJob
@@ -43,7 +44,7 @@ def register(*, adapters: Adapters, handlers: OutboxHandlers, config: dict[str, 
         TableExport("group_meeting_reports", by_user("resolved_by_id"), "reports_you_resolved"),
         TableExport("appointment_events", of_clients_rows("appointment_id", "appointments")),
     )
-    messages = messages_from(config)
+    messages = messages_from(config, adapters.get(CATALOGS))
     adapters.install(VIDEO, video_from(config))
     adapters.install(MESSAGES, messages)
     handlers.register(APPOINTMENT_CHANGED, AppointmentNotifier(messages))
@@ -69,12 +70,13 @@ def video_from(config: dict[str, Any]) -> VideoProvider:
     return DevelopmentVideoProvider(base_url=config["PUBLIC_APP_URL"], secret=secret)
 
 
-def messages_from(config: dict[str, Any]) -> MessageSettings:
+def messages_from(config: dict[str, Any], catalogs: Catalogs | None = None) -> MessageSettings:
     """What emails and invites need."""
     return MessageSettings(
         app_url=config["PUBLIC_APP_URL"],
         sender=config["MAIL_FROM"],
         reminder_offsets=tuple(config["REMINDER_OFFSETS_MINUTES"]),
+        catalogs=catalogs or Catalogs(config["TRANSLATIONS_DIRS"]),
     )
 
 

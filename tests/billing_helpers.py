@@ -140,11 +140,14 @@ def charging_practice(
     fake: StripeFake,
     *,
     collection: Collection = Collection.AT_BOOKING,
+    currency: str = "USD",
     **policy: Any,
 ) -> Practice:
-    """A clinic that collects by `collection`, with a $150.00 session."""
+    """A clinic that collects by `collection`, with a session of 15000 minor units ($150.00)."""
     clinic = make_clinic(session)
-    session.add(BillingPolicy(clinic_id=clinic.id, currency="USD", collection=collection, **policy))
+    session.add(
+        BillingPolicy(clinic_id=clinic.id, currency=currency, collection=collection, **policy)
+    )
     session.add(SchedulingPolicy(clinic_id=clinic.id, cancellation_window_minutes=48 * 60))
     therapist = make_therapist(session, security, clinic, self_pay_rate_cents=FEE)
     open_hours(session, therapist)

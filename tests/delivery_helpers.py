@@ -5,12 +5,14 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import default
+from typing import Any
 
 import icalendar
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.factory import wire
+from app.i18n.catalogs import Catalogs
 from app.outbox.handlers import OUTBOX_HANDLERS
 from app.outbox.worker import Worker
 
@@ -45,3 +47,12 @@ def calendar_part(message: Message) -> tuple[str, icalendar.Calendar]:
         if part.get_content_type() == "text/calendar":
             return part.get_param("method"), icalendar.Calendar.from_ical(part.get_content())
     raise AssertionError("no text/calendar part")
+
+
+def rendered(payload: dict[str, Any]) -> dict[str, Any]:
+    """A queued email's subject and text as the worker sends them, in the recipient's language."""
+    translator = Catalogs().translator(payload.get("locale"))
+    return payload | {
+        "subject": translator.text(payload["subject"]),
+        "text": translator.text(payload["text"]),
+    }

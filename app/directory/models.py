@@ -177,6 +177,15 @@ class ClientProfile(UUIDPrimaryKey, Timestamps, Base):
 
     user: Mapped[User] = relationship()
 
+    @property
+    def locale(self) -> str:
+        """The language of the client's messages (kept on their account)."""
+        return self.user.locale
+
+    @locale.setter
+    def locale(self, value: str) -> None:
+        self.user.locale = value
+
 
 class DirectoryRevision(Base):
     """Changes on every edit of therapist profiles, so caches know to rebuild.

@@ -9,6 +9,7 @@ from app.identity.schemas import UserSchema
 from app.privacy import clinical_words_in
 from app.web.fields import (
     Instant,
+    MessageLocale,
     Money,
     TimeZone,
     calendar_date,
@@ -163,6 +164,7 @@ class ClientProfileSchema(Schema):
     age_group = code("age_groups", allow_none=True)
     jurisdiction = jurisdiction_code()
     timezone = TimeZone()
+    locale = MessageLocale()
 
 
 class MeSchema(Schema):

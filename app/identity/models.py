@@ -34,6 +34,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # the language messages are written in (a Babel locale: en, fr_CA, es)
+    locale: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
 
     sessions: Mapped[list[AuthSession]] = relationship(back_populates="user")
     totp: Mapped[TotpFactor | None] = relationship(back_populates="user")

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from app.web.fields import (
     Instant,
+    MessageLocale,
     TimeZone,
     calendar_date,
     code,
@@ -29,6 +30,7 @@ class UserSchema(Schema):
     email_verified = fields.Boolean(
         dump_only=True, metadata={"description": "Clients book only once this is true"}
     )
+    locale = fields.String(dump_only=True, metadata={"description": "Language of your messages"})
     mfa_enabled = fields.Boolean(
         dump_only=True,
         metadata={"description": "Two-factor authentication is on (required for staff)"},
@@ -90,6 +92,7 @@ class RegisterSchema(Schema):
     timezone = TimeZone(required=True)
     date_of_birth = calendar_date(load_default=None)
     age_group = code("age_groups", load_default=None)
+    locale = MessageLocale(load_default="en")
 
 
 class RefreshSchema(Schema):

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from app.i18n.catalogs import SOURCE_LOCALE, Catalogs
+from app.i18n.messages import Body, body_payload
 from app.mail.mailers import FileMailer, Mailer, SmtpMailer, SmtpSettings
 from app.mail.message import build_email
 from app.outbox.handlers import OutboxHandlers
@@ -36,14 +38,23 @@ def queue_email(
     *,
     session: Session,
     to: str,
-    subject: str,
-    text: str,
+    subject: Body,
+    text: Body,
     dedupe_key: str,
+    locale: str = SOURCE_LOCALE,
     invite: tuple[str, str] | None = None,
     send_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue one email (with an optional (method, ics) invite) in the caller's unit of work."""
-    payload: dict[str, Any] = {"to": to, "subject": subject, "text": text}
+    """Queue one email (with an optional (method, ics) invite) in the caller's unit of work.
+
+    Subject and text may be catalog messages: the worker renders them in `locale` when it sends.
+    """
+    payload: dict[str, Any] = {
+        "to": to,
+        "subject": body_payload(subject),
+        "text": body_payload(text),
+        "locale": locale,
+    }
     if invite is not None:
         payload["method"], payload["ics"] = invite
     return enqueue(
@@ -68,14 +79,19 @@ def drop_queued_mail(*, session: Session, to: str) -> int:
 class EmailSender:
     """The handler of the `email` topic."""
 
-    def __init__(self, mailer: Mailer, settings: MailSettings) -> None:
-        self.mailer, self.settings = mailer, settings
+    def __init__(self, mailer: Mailer, settings: MailSettings, catalogs: Catalogs) -> None:
+        self.mailer, self.settings, self.catalogs = mailer, settings, catalogs
 
     def __call__(self, message: OutboxMessage, *, session: Session) -> None:
-        """Send the queued email through the mailer."""
+        """Send the queued email through the mailer, in the recipient's language."""
+        translator = self.catalogs.translator(message.payload.get("locale"))
+        payload = message.payload | {
+            "subject": translator.text(message.payload["subject"]),
+            "text": translator.text(message.payload["text"]),
+        }
         self.mailer.send(
             build_email(
-                message.payload,
+                payload,
                 message_id=self.settings.message_id(message.id),
                 sender=self.settings.sender,
             )
@@ -98,9 +114,15 @@ def mailer_from(config: dict[str, Any]) -> Mailer:
     return FileMailer(Path(config["INSTANCE_PATH"]) / "mail")
 
 
-def register(handlers: OutboxHandlers, config: dict[str, Any], *, mailer: Mailer | None) -> None:
+def register(
+    handlers: OutboxHandlers,
+    config: dict[str, Any],
+    *,
+    mailer: Mailer | None,
+    catalogs: Catalogs,
+) -> None:
     """Send the `email` topic through the configured mailer (or the one given, in tests)."""
     settings = MailSettings(
         sender=config["MAIL_FROM"], message_id_domain=config["MAIL_MESSAGE_ID_DOMAIN"]
     )
-    handlers.register(EMAIL, EmailSender(mailer or mailer_from(config), settings))
+    handlers.register(EMAIL, EmailSender(mailer or mailer_from(config), settings, catalogs))

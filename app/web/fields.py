@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from app.i18n.catalogs import is_locale, parse_locale
 from app.jurisdictions import JURISDICTIONS, from_legacy, is_legacy
 from app.vocabularies import TIME_ZONES, VOCABULARIES
 from app.web.deprecation import LEGACY_JURISDICTIONS_SINCE, note_deprecated
@@ -124,6 +125,28 @@ def jurisdiction_code(**kwargs: Any) -> Jurisdiction:
     if "metadata" in kwargs:
         metadata["description"] = f"{kwargs.pop('metadata')['description']}. {description}"
     return Jurisdiction(validate=validate.Length(max=8), metadata=metadata, **kwargs)
+
+
+class MessageLocale(fields.String):
+    """A Babel locale (`en`, `fr_CA`, `pt-BR`) for messages; stored as `fr_CA`."""
+
+    default_error_messages = {
+        "unknown": "Unknown locale; use a language code such as en, fr, fr_CA or es."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        description = (
+            "The language of your emails and invites (a locale such as en, fr_CA, es); "
+            "English where the clinic provides no translation"
+        )
+        kwargs.setdefault("metadata", {"description": description})
+        super().__init__(validate=validate.Length(min=2, max=35), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        given = super()._deserialize(value, attr, data, **kwargs)
+        if not is_locale(given):
+            raise self.make_error("unknown")
+        return str(parse_locale(given))
 
 
 class TimeZone(fields.String):

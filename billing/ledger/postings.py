@@ -6,14 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.i18n.messages import marked
 from billing.ledger.models import SIGNS, EntryKind, LedgerEntry
 from billing.payments.models import Payment, Purpose
 from scheduling.appointments.models import Appointment
 
-MEMOS = {
-    Purpose.SESSION: "Appointment",
-    Purpose.LATE_CANCELLATION_FEE: "Late cancellation fee",
-    Purpose.NO_SHOW_FEE: "Missed appointment fee",
+MEMOS = {  # the ledger keeps them in English; emails translate them
+    Purpose.SESSION: marked("Appointment"),
+    Purpose.LATE_CANCELLATION_FEE: marked("Late cancellation fee"),
+    Purpose.NO_SHOW_FEE: marked("Missed appointment fee"),
 }
 
 

@@ -106,7 +106,8 @@ def quote(
         session=session, therapist=therapist, client_id=client.id, session_type_id=session_type.id
     )
     collection = billing_policy(therapist.clinic_id, session=session).collection
-    return Quote(price.amount, price.currency, price.display(), basis, collection)
+    display = price.display_for(principal.user.locale)  # the client's way of writing money
+    return Quote(price.amount, price.currency, display, basis, collection)
 
 
 def audit_coverage(

@@ -6,11 +6,13 @@ import re
 import uuid
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.db.unit_of_work import unit_of_work
 from app.directory.clinics import get_clinic, managed_clinic
 from app.directory.exceptions import ClinicNotFound
+from app.directory.models import TherapistProfile
 from app.identity.models import Role
 from app.identity.service import Principal
 from app.preconditions import Precondition, unconditional
@@ -98,4 +100,11 @@ def set_billing_policy(
         session.add(policy)
     for name, value in fields.items():
         setattr(policy, name, value)
+    # The directory shows each therapist's rate in the currency the clinic bills in.
+    session.execute(
+        update(TherapistProfile)
+        .where(TherapistProfile.clinic_id == clinic_id)
+        .values(currency=policy.currency)
+        .execution_options(synchronize_session=False)
+    )
     return policy

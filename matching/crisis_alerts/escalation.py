@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import utcnow
 from app.db.unit_of_work import run_in_transaction
+from app.i18n.messages import message
 from app.identity.models import Role, User
 from app.mail.delivery import queue_email
 from matching.crisis_alerts.models import CrisisAlert
@@ -86,11 +87,15 @@ class Escalation:
             queue_email(
                 session=session,
                 to=admin.email,
-                subject="Still waiting: a new client needs follow-up",
-                text=(
-                    f"An urgent follow-up raised {minutes} minutes ago has not been taken in "
-                    f"hand yet. Open the clinic dashboard ({self.app_url}) and acknowledge "
-                    f"reference {alert.intake_id} once someone is on it.\n"
+                locale=admin.locale,
+                subject=message("Still waiting: a new client needs follow-up"),
+                text=message(
+                    "An urgent follow-up raised %(minutes)s minutes ago has not been taken in "
+                    "hand yet. Open the clinic dashboard (%(link)s) and acknowledge reference "
+                    "%(reference)s once someone is on it.\n",
+                    minutes=minutes,
+                    link=self.app_url,
+                    reference=str(alert.intake_id),
                 ),
                 dedupe_key=f"crisis-escalation:{alert.id}:{alert.escalations}:{admin.id}",
             )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.directory.models import TherapistLicense, TherapistProfile
+from app.i18n import messages as i18n
 from app.identity.models import Role, User
 from app.jurisdictions import license_scopes
 from app.mail.delivery import queue_email
@@ -68,8 +69,13 @@ class CrisisAlertNotifier:
             queue_email(
                 session=session,
                 to=admin.email,
-                subject="Urgent: a new client needs follow-up",
-                text="A new client's answers need urgent follow-up today. Open the "
-                f"clinic dashboard ({self.app_url}) and use reference {payload['intake_id']}.\n",
+                locale=admin.locale,
+                subject=i18n.message("Urgent: a new client needs follow-up"),
+                text=i18n.message(
+                    "A new client's answers need urgent follow-up today. Open the clinic "
+                    "dashboard (%(link)s) and use reference %(reference)s.\n",
+                    link=self.app_url,
+                    reference=payload["intake_id"],
+                ),
                 dedupe_key=f"alert:{payload['intake_id']}:{admin.id}",
             )

@@ -17,14 +17,15 @@ with RSVP=FALSE (the organizer address does not process replies; changes happen 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
+from app.i18n.messages import marked
 from app.privacy import clinical_words_in
 
 Method = Literal["REQUEST", "CANCEL"]
@@ -39,7 +40,25 @@ __all__ = [
 
 PRODID = "-//Appointment Scheduler//Calendar Invites 1.0//EN"
 ATTENDEE_PARTSTAT = "ACCEPTED"
-REMINDER_TEXT = "Appointment reminder"
+REMINDER_TEXT = marked("Appointment reminder")
+
+
+@dataclass(frozen=True)
+class InviteWords:
+    """The words of an invite, in English unless translated (`translated`)."""
+
+    summary: str = marked("Appointment")
+    summary_with: str = marked("Appointment with %(organizer)s")
+    join: str = marked("Join your appointment from this page: %(link)s")
+    cancelled: str = marked("This appointment was cancelled. Details: %(link)s")
+    reminder: str = REMINDER_TEXT
+
+    def translated(self, gettext: Callable[[str], str]) -> InviteWords:
+        """The same words through a catalog."""
+        return InviteWords(*(gettext(getattr(self, f.name)) for f in fields(self)))
+
+
+ENGLISH = InviteWords()
 FEED_REFRESH = timedelta(hours=1)
 
 
@@ -83,6 +102,7 @@ class Invite:
     join_page_url: str
     dtstamp: datetime
     reminder_minutes: int = 15
+    words: InviteWords = ENGLISH
 
     def __post_init__(self) -> None:
         """Refuse bad values; names are not refused (see `one_line`), only non-text."""
@@ -124,7 +144,7 @@ class FeedEvent:
 def invite_ics(invite: Invite) -> bytes:
     """Render an invite as a METHOD:REQUEST or METHOD:CANCEL calendar with one VEVENT."""
     cancel = invite.method == "CANCEL"
-    organizer = one_line(invite.organizer_name)
+    organizer, words = one_line(invite.organizer_name), invite.words
     calendar = _calendar(invite.method)
     event = _event(
         uid=invite.uid,
@@ -132,9 +152,10 @@ def invite_ics(invite: Invite) -> bytes:
         starts_at=invite.starts_at,
         ends_at=invite.ends_at,
         dtstamp=invite.dtstamp,
-        summary=f"Appointment with {organizer}" if organizer else "Appointment",
+        summary=words.summary_with % {"organizer": organizer} if organizer else words.summary,
         join_page_url=invite.join_page_url,
         cancelled=cancel,
+        words=words,
     )
     event.add("organizer", _address(invite.organizer_email, organizer))
     attendee = _address(invite.recipient_email, one_line(invite.recipient_name))
@@ -145,7 +166,7 @@ def invite_ics(invite: Invite) -> bytes:
     if not cancel:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", REMINDER_TEXT)
+        alarm.add("description", words.reminder)
         alarm.add("trigger", timedelta(minutes=-invite.reminder_minutes))
         event.add_component(alarm)
     calendar.add_component(event)
@@ -209,6 +230,7 @@ def _event(
     summary: str,
     join_page_url: str,
     cancelled: bool,
+    words: InviteWords = ENGLISH,
 ) -> Event:
     """A VEVENT with the properties invites and feed entries share."""
     event = Event()
@@ -218,11 +240,8 @@ def _event(
     event.add("dtstart", _utc(starts_at, "starts_at"))
     event.add("dtend", _utc(ends_at, "ends_at"))
     event.add("summary", summary)
-    if cancelled:
-        description = f"This appointment was cancelled. Details: {join_page_url}"
-    else:
-        description = f"Join your appointment from this page: {join_page_url}"
-    event.add("description", description)
+    description = words.cancelled if cancelled else words.join
+    event.add("description", description % {"link": join_page_url})
     event.add("location", join_page_url)
     event.add("url", join_page_url)
     event.add("class", "PRIVATE")

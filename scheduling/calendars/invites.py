@@ -12,7 +12,7 @@ from app.identity.service import Principal
 from scheduling.appointments.access import visible_appointment
 from scheduling.appointments.audit import audit_appointment_read
 from scheduling.appointments.models import AppointmentStatus
-from scheduling.calendars.ics import Invite, invite_ics
+from scheduling.calendars.ics import ENGLISH, Invite, invite_ics
 from scheduling.calendars.notifications import MessageSettings, join_page, organizer_name
 from scheduling.video.joining import participant_of
 
@@ -42,5 +42,6 @@ def own_invite(
             recipient_email=principal.user.email,
             join_page_url=join_page(settings, appointment.id),
             dtstamp=appointment.status_changed_at,
+            words=ENGLISH.translated(settings.catalogs.translator(principal.user.locale).gettext),
         )
     )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.adapters import AdapterKey
 from app.directory.models import ClientProfile, Clinic, TherapistProfile
+from app.i18n.catalogs import Catalogs
+from app.i18n.messages import Text, When, message
 from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.privacy import clinical_words_in
@@ -21,7 +22,7 @@ from scheduling.appointments.models import (
     EnrollmentStatus,
     GroupEnrollment,
 )
-from scheduling.calendars.ics import Invite, Method, invite_ics, one_line
+from scheduling.calendars.ics import ENGLISH, Invite, Method, invite_ics, one_line
 from scheduling.support_groups.roster import alias_of
 
 NEUTRAL_ORGANIZER = "Your care team"
@@ -35,13 +36,14 @@ class MessageSettings:
     app_url: str
     sender: str
     reminder_offsets: tuple[int, ...]  # minutes before the start
+    catalogs: Catalogs = field(default_factory=Catalogs)
 
     def __post_init__(self) -> None:
         """Refuse, when the app starts, an address every invite would carry a clinical word in."""
-        for field in ("app_url", "sender"):
-            found = clinical_words_in(getattr(self, field))
+        for name in ("app_url", "sender"):
+            found = clinical_words_in(getattr(self, name))
             if found:
-                raise ValueError(f"{field} is written into every invite: {', '.join(found)}")
+                raise ValueError(f"{name} is written into every invite: {', '.join(found)}")
 
 
 MESSAGES: AdapterKey[MessageSettings] = AdapterKey("appointment messages")
@@ -55,6 +57,7 @@ class Recipient:
     name: str
     email: str
     timezone: str
+    locale: str
 
 
 def join_page(settings: MessageSettings, appointment_id: uuid.UUID | str) -> str:
@@ -73,7 +76,11 @@ def _recipients(
     therapist = session.get_one(TherapistProfile, appointment.therapist_id)
     people = [
         Recipient(
-            therapist.user_id, therapist.display_name, therapist.user.email, therapist.timezone
+            therapist.user_id,
+            therapist.display_name,
+            therapist.user.email,
+            therapist.timezone,
+            therapist.user.locale,
         )
     ]
     if appointment.kind is AppointmentKind.GROUP:
@@ -96,22 +103,42 @@ def _recipients(
         name = client.display_name
         if appointment.support_group_id is not None:  # a support group knows members by alias
             name = alias_of(session, appointment.support_group_id, client.id) or ANONYMOUS_MEMBER
-        people.append(Recipient(client.user_id, name, client.user.email, client.timezone))
+        people.append(
+            Recipient(client.user_id, name, client.user.email, client.timezone, client.locale)
+        )
     return people
 
 
-def _when(instant: datetime, zone: str) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%A %d %B %Y, %H:%M (%Z)")
-
-
-SUBJECTS = {
-    "booked": ("Appointment confirmed", "Your appointment with {organizer} is on {when}."),
-    "rescheduled": ("Appointment moved", "Your appointment with {organizer} has moved to {when}."),
-    "cancelled": (
-        "Appointment cancelled",
-        "Your appointment with {organizer} on {when} has been cancelled.",
-    ),
-}
+def change_mail(change: str, organizer: str, when: When, link: str) -> tuple[Text, Text]:
+    """The subject and text telling one person of a change, as catalog messages."""
+    if change == "booked":
+        subject = message("Appointment confirmed: %(when)s", when=when)
+        text = message(
+            "Your appointment with %(organizer)s is on %(when)s.\n\n"
+            "Join or manage it in the app: %(link)s\n",
+            organizer=organizer,
+            when=when,
+            link=link,
+        )
+    elif change == "rescheduled":
+        subject = message("Appointment moved: %(when)s", when=when)
+        text = message(
+            "Your appointment with %(organizer)s has moved to %(when)s.\n\n"
+            "Join or manage it in the app: %(link)s\n",
+            organizer=organizer,
+            when=when,
+            link=link,
+        )
+    else:
+        subject = message("Appointment cancelled: %(when)s", when=when)
+        text = message(
+            "Your appointment with %(organizer)s on %(when)s has been cancelled.\n\n"
+            "See it in the app: %(link)s\n",
+            organizer=organizer,
+            when=when,
+            link=link,
+        )
+    return subject, text
 
 
 @dataclass(frozen=True)
@@ -168,15 +195,16 @@ class AppointmentNotifier:
             recipient_email=person.email,
             join_page_url=notice.link,
             dtstamp=notice.occurred_at,
+            words=ENGLISH.translated(self.settings.catalogs.translator(person.locale).gettext),
         )
-        when = _when(notice.starts_at, person.timezone)
-        subject, text = SUBJECTS[notice.change]
+        when = When(notice.starts_at, person.timezone)
+        subject, text = change_mail(notice.change, notice.organizer, when, notice.link)
         queue_email(
             session=session,
             to=person.email,
-            subject=f"{subject}: {when}",
-            text=f"{text.format(organizer=notice.organizer, when=when)}\n\n"
-            f"Join or manage it in the app: {notice.link}\n",
+            subject=subject,
+            text=text,
+            locale=person.locale,
             invite=(method, invite_ics(invite).decode()),
             dedupe_key=f"invite:{notice.appointment.id}:{notice.sequence}:{person.user_id}",
         )
@@ -191,7 +219,7 @@ class AppointmentNotifier:
         )
         if notice.change == "cancelled":
             return
-        when = _when(notice.starts_at, person.timezone)
+        when = When(notice.starts_at, person.timezone)
         for minutes in self.settings.reminder_offsets:
             send_at = notice.starts_at - timedelta(minutes=minutes)
             if send_at <= notice.occurred_at:
@@ -199,9 +227,15 @@ class AppointmentNotifier:
             queue_email(
                 session=session,
                 to=person.email,
-                subject=f"Reminder: appointment {when}",
-                text=f"A reminder of your appointment with {notice.organizer} on {when}.\n\n"
-                f"Join in the app: {notice.link}\n",
+                subject=message("Reminder: appointment %(when)s", when=when),
+                text=message(
+                    "A reminder of your appointment with %(organizer)s on %(when)s.\n\n"
+                    "Join in the app: %(link)s\n",
+                    organizer=notice.organizer,
+                    when=when,
+                    link=notice.link,
+                ),
+                locale=person.locale,
                 send_at=send_at,
                 dedupe_key=f"{prefix}{notice.sequence}:{minutes}",
             )

@@ -192,7 +192,7 @@ def test_therapist_cancellation_refunds_in_full_and_charges_no_fee(strict, sessi
     assert session.scalar(select(Payment).where(Payment.purpose != Purpose.SESSION)) is None
     refunds = [m for m in strict.mailer.sent if m["Subject"].startswith("Refund")]
     assert len(refunds) == 1
-    assert "USD 150.00" in refunds[0].get_content()
+    assert "$150.00" in refunds[0].get_content()
 
 
 def test_authentication_required_becomes_a_balance_paid_later(strict, session):

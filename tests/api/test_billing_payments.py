@@ -46,7 +46,7 @@ def test_book_and_pay_books_the_hold_captures_and_sends_a_receipt(practice, sess
     practice.run_worker()
     receipts = [m for m in practice.mailer.sent if m["Subject"].startswith("Receipt")]
     assert len(receipts) == 1
-    assert "USD 150.00" in receipts[0].get_content()
+    assert "$150.00" in receipts[0].get_content()
     intent = practice.fake.object(payment_id_to_intent(session, payment["id"]))
     assert intent["amount"] == FEE
     assert intent["currency"] == "usd"

@@ -141,6 +141,9 @@ def test_put_creates_the_policy_then_replaces_it(client, session, world):
     assert body["stripe_account_id"] is None
     assert body["platform_fee_basis_points"] == 0
     assert body["refund_staff_cancellations"] is True
+    # the directory shows the clinic's therapists' rates in the currency it now bills in
+    listed = client.get(f"{API}/therapists/{world.therapist.id}").get_json()
+    assert listed["currency"] == "JPY"
 
 
 @pytest.mark.parametrize(
@@ -447,22 +450,22 @@ def test_coverage_is_for_clients(client, world):
 # Quotes
 
 
-def test_quote_precedence(client, world):
+def test_quote_precedence(client, session, world):
     # nothing set: the therapist's self-pay rate, in the clinic's currency
     assert quote(client, world) == {
         "amount": 15000,
         "currency": "USD",
-        "display": "USD 150.00",
+        "display": "$150.00",
         "basis": "self_pay_rate",
         "collection": "none",
     }
     client.put(fee_url(world.session_type.id), headers=world.admin, json={"amount": 13000})
     body = quote(client, world)
-    assert (body["amount"], body["basis"], body["display"]) == (13000, "session_fee", "USD 130.00")
+    assert (body["amount"], body["basis"], body["display"]) == (13000, "session_fee", "$130.00")
 
     client.put(rate_url(world), headers=world.therapist_headers, json={"amount": 9050})
     body = quote(client, world)
-    assert (body["amount"], body["basis"], body["display"]) == (9050, "agreed_rate", "USD 90.50")
+    assert (body["amount"], body["basis"], body["display"]) == (9050, "agreed_rate", "$90.50")
 
     # insured, but the clinic has no copay for the plan: as before
     client.put(
@@ -473,7 +476,7 @@ def test_quote_precedence(client, world):
     assert quote(client, world)["basis"] == "agreed_rate"
     client.put(copay_url(world), headers=world.admin, json={"amount": 2500})
     body = quote(client, world)
-    assert (body["amount"], body["basis"], body["display"]) == (2500, "copay", "USD 25.00")
+    assert (body["amount"], body["basis"], body["display"]) == (2500, "copay", "$25.00")
 
     # the policy's currency and collection come with the quote
     client.put(
@@ -483,10 +486,14 @@ def test_quote_precedence(client, world):
     assert body == {
         "amount": 2500,
         "currency": "JPY",
-        "display": "JPY 2,500",
+        "display": "¥2,500",
         "basis": "copay",
         "collection": "at_booking",
     }
+    # written the client's way: a client reading French sees the same yen as French writes them
+    world.client.user.locale = "fr_CA"
+    session.commit()
+    assert quote(client, world)["display"] == "2\xa0500\xa0¥"
 
     # undoing each rule falls back to the next
     client.delete(copay_url(world), headers=world.admin)

@@ -17,6 +17,7 @@ from app.web.extensions import Database
 from matching.crisis_alerts.escalation import Escalation
 from matching.crisis_alerts.models import CrisisAlert
 from tests.api.test_matching import intake_body
+from tests.delivery_helpers import rendered
 from tests.factories import auth_headers, make_client, make_clinic, make_therapist, make_user
 
 RISKY = [1, 1, 1, 1, 1, 0, 0, 0, 1]  # item 9 answered: a crisis signal
@@ -118,11 +119,11 @@ def test_another_clinic_sees_no_alert_and_cannot_acknowledge(
 
 
 def escalation_mail(session):
-    return [
-        m.payload
+    mails = [
+        rendered(m.payload)
         for m in session.scalars(select(OutboxMessage).where(OutboxMessage.topic == EMAIL))
-        if m.payload["subject"].startswith("Still waiting")
     ]
+    return [m for m in mails if m["subject"].startswith("Still waiting")]
 
 
 def test_an_unacknowledged_alert_is_escalated_after_its_time_once_per_interval(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.exceptions import TooManyAttempts
+from app.i18n.messages import Text
 from app.identity.exceptions import InvalidToken
 from app.identity.models import EmailToken, EmailTokenPurpose, User
 from app.identity.security import EmailLinks
@@ -71,7 +72,8 @@ def issue_link(
 ) -> None:
     """Spend the user's earlier links of this kind and email a new one (no commit).
 
-    `text` is formatted with `{link}` and `{hours}`; it must say nothing clinical.
+    `subject` and `text` are catalog msgids; `text` has `%(link)s` and `%(hours)s` and must say
+    nothing clinical. The email goes out in the user's language.
     """
     now = utcnow()
     wait = wait_before_next(
@@ -99,8 +101,9 @@ def issue_link(
     queue_email(
         session=session,
         to=email,
-        subject=subject,
-        text=text.format(link=link_to(links, purpose, token), hours=hours),
+        subject=Text(subject),
+        text=Text(text, {"link": link_to(links, purpose, token), "hours": hours}),
+        locale=user.locale,
         dedupe_key=f"email-link:{record.id}",
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.db.unit_of_work import unit_of_work
 from app.exceptions import Conflict
+from app.i18n.messages import Text
 from app.identity.accounts import normalize_email
 from app.identity.exceptions import EmailTaken, InvalidCredentials
 from app.identity.links import notices
@@ -62,8 +63,9 @@ def _take_new_address(session: Session, user: User, new_email: str) -> None:
     queue_email(
         session=session,
         to=user.email,
-        subject=notices.EMAIL_CHANGED_SUBJECT,
-        text=notices.EMAIL_CHANGED_TEXT,
+        subject=Text(notices.EMAIL_CHANGED_SUBJECT),
+        text=Text(notices.EMAIL_CHANGED_TEXT),
+        locale=user.locale,
         dedupe_key=f"email-changed:{user.id}:{uuid.uuid4()}",
     )
     user.email = new_email
