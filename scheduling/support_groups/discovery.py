@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from app.db.paging import Page, PageRequest, page_of
 from app.directory.models import Clinic, TherapistLicense, TherapistProfile
-from app.jurisdictions import license_covers
+from app.jurisdictions import license_scopes
 from scheduling.appointments.models import (
     Appointment,
     AppointmentStatus,
     EnrollmentStatus,
     GroupEnrollment,
 )
-from scheduling.support_groups.membership import clinic_serves, find_group
+from scheduling.support_groups.membership import find_group
 from scheduling.support_groups.models import GroupKind, SupportGroup
 
 NEXT_SHOWN = 3  # meetings listed per group; `meetings_ahead` counts them all
@@ -97,19 +97,28 @@ class GroupListing:
 def _meetings(
     session: Session, group_ids: list[uuid.UUID], now: datetime
 ) -> dict[uuid.UUID, list[MeetingSeats]]:
-    counted = (
-        select(
-            GroupEnrollment.appointment_id,
-            GroupEnrollment.status,
-            func.count().label("n"),
+    """Each group's meetings ahead with seat counts (rows, not entities: thousands are cheap)."""
+
+    def holding(status: EnrollmentStatus) -> ScalarSelect[int]:
+        return (
+            select(func.count())
+            .where(
+                GroupEnrollment.appointment_id == Appointment.id,
+                GroupEnrollment.status == status,
+            )
+            .scalar_subquery()
         )
-        .where(GroupEnrollment.status != EnrollmentStatus.LEFT)
-        .group_by(GroupEnrollment.appointment_id, GroupEnrollment.status)
-        .subquery()
-    )
+
     rows = session.execute(
-        select(Appointment, counted.c.status, counted.c.n)
-        .outerjoin(counted, counted.c.appointment_id == Appointment.id)
+        select(
+            Appointment.support_group_id,
+            Appointment.id,
+            Appointment.starts_at,
+            Appointment.ends_at,
+            Appointment.capacity,
+            holding(EnrollmentStatus.ENROLLED),
+            holding(EnrollmentStatus.WAITLISTED),
+        )
         .where(
             Appointment.support_group_id.in_(group_ids),
             Appointment.status == AppointmentStatus.BOOKED,
@@ -117,25 +126,12 @@ def _meetings(
         )
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    order: dict[uuid.UUID, Appointment] = {}
-    for meeting, status, n in rows:
-        order[meeting.id] = meeting
-        if status is not None:
-            counts[meeting.id][str(status)] = n
     found: dict[uuid.UUID, list[MeetingSeats]] = defaultdict(list)
-    for meeting in order.values():
-        if meeting.support_group_id is None:
-            continue  # never: the query asked for a group's meetings
-        found[meeting.support_group_id].append(
-            MeetingSeats(
-                meeting.id,
-                meeting.starts_at,
-                meeting.ends_at,
-                meeting.capacity,
-                counts[meeting.id].get(EnrollmentStatus.ENROLLED.value, 0),
-                counts[meeting.id].get(EnrollmentStatus.WAITLISTED.value, 0),
-            )
+    for group_id, meeting_id, starts_at, ends_at, capacity, seated, waiting in rows:
+        if group_id is None:
+            continue  # never: the query asked for groups' meetings
+        found[group_id].append(
+            MeetingSeats(meeting_id, starts_at, ends_at, capacity, seated, waiting)
         )
     return found
 
@@ -150,30 +146,56 @@ def _in_window(meeting: MeetingSeats, filters: GroupFilters) -> bool:
     )
 
 
-def open_to(session: Session, listing: GroupListing, where: str) -> bool:
-    """Whether a member located there may join (therapy: the host's license; peer: the clinic)."""
-    group, first = listing.group, listing.meetings[0]
-    if group.kind is GroupKind.PEER:
-        return clinic_serves(session, group.clinic_id, where, first.starts_at.date())
-    licenses = session.scalars(
-        select(TherapistLicense).where(TherapistLicense.therapist_id == group.host_id)
-    )
-    return any(
-        license_covers(lic.jurisdiction, where) and lic.valid_on(first.starts_at.date())
-        for lic in licenses
-    )
+class PlaceRule:
+    """Which groups a member located in one place may join, decided for many groups at once:
+    a therapy group's host must hold a license covering the place on the first meeting's day,
+    and a peer group's clinic must serve the place (one of its therapists so licensed)."""
+
+    def __init__(self, session: Session, where: str, groups: list[SupportGroup]) -> None:
+        covering = (
+            TherapistLicense.jurisdiction.in_(license_scopes(where)),
+            TherapistLicense.therapist_id == TherapistProfile.id,
+        )
+        self._host_until = dict(
+            session.execute(
+                select(TherapistProfile.id, func.max(TherapistLicense.expires_on))
+                .where(*covering, TherapistProfile.id.in_({g.host_id for g in groups}))
+                .group_by(TherapistProfile.id)
+            ).all()
+        )
+        self._clinic_until = dict(
+            session.execute(
+                select(TherapistProfile.clinic_id, func.max(TherapistLicense.expires_on))
+                .where(*covering, TherapistProfile.clinic_id.in_({g.clinic_id for g in groups}))
+                .group_by(TherapistProfile.clinic_id)
+            ).all()
+        )
+
+    def allows(self, listing: GroupListing) -> bool:
+        """True when a member located there may join the group's meetings ahead."""
+        group, day = listing.group, listing.meetings[0].starts_at.date()
+        until = (
+            self._clinic_until.get(group.clinic_id)
+            if group.kind is GroupKind.PEER
+            else self._host_until.get(group.host_id)
+        )
+        return until is not None and until >= day
 
 
 def listings(session: Session, groups: list[SupportGroup], now: datetime) -> list[GroupListing]:
     """The groups with their hosts, clinics and meetings ahead (groups with none left out)."""
     meetings = _meetings(session, [g.id for g in groups], now)
-    found = []
-    for group in groups:
-        host = session.get_one(TherapistProfile, group.host_id)
-        clinic = session.get_one(Clinic, group.clinic_id)
-        if meetings.get(group.id):
-            found.append(GroupListing(group, host.display_name, clinic.name, meetings[group.id]))
-    return found
+    host_rows = select(TherapistProfile.id, TherapistProfile.display_name).where(
+        TherapistProfile.id.in_({g.host_id for g in groups})
+    )
+    hosts = dict(session.execute(host_rows).all())
+    clinic_rows = select(Clinic.id, Clinic.name).where(Clinic.id.in_({g.clinic_id for g in groups}))
+    clinics = dict(session.execute(clinic_rows).all())
+    return [
+        GroupListing(group, hosts[group.host_id], clinics[group.clinic_id], meetings[group.id])
+        for group in groups
+        if meetings.get(group.id)
+    ]
 
 
 def discover_groups(
@@ -190,7 +212,13 @@ def discover_groups(
         if wanted is not None:
             query = query.where(column == wanted)
     fitting = []
-    for listing in listings(session, list(session.scalars(query)), now):
+    candidates = list(session.scalars(query))
+    place = (
+        None
+        if filters.jurisdiction is None
+        else PlaceRule(session, filters.jurisdiction, candidates)
+    )
+    for listing in listings(session, candidates, now):
         listing.meetings = [m for m in listing.meetings if _in_window(m, filters)]
         if filters.seats_free is not None:
             listing.meetings = [
@@ -198,7 +226,7 @@ def discover_groups(
             ]
         if not listing.meetings:
             continue
-        if filters.jurisdiction is not None and not open_to(session, listing, filters.jurisdiction):
+        if place is not None and not place.allows(listing):
             continue
         fitting.append(listing)
     fitting.sort(key=lambda item: (item.meetings[0].starts_at, str(item.group.id)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.directory.ages import age_group_of
 from app.directory.models import ClientProfile
 from app.vocabularies import CONCERNS
-from scheduling.support_groups.discovery import GroupListing, listings, open_to
+from scheduling.support_groups.discovery import GroupListing, PlaceRule, listings
 from scheduling.support_groups.models import GroupKind, GroupMember, MemberStatus, SupportGroup
 
 SHOWN = 10  # recommendations listed; `group_recommendations_total` counts them all
@@ -63,11 +63,13 @@ def recommend_groups(
         )
     )
     found = []
-    for listing in listings(session, list(session.scalars(query)), now):
+    candidates = list(session.scalars(query))
+    place = PlaceRule(session, located_in, candidates)
+    for listing in listings(session, candidates, now):
         reason = _reason(listing.group, concerns, fallback)
         if listing.group.id in excluded or reason is None:
             continue
-        if open_to(session, listing, located_in):
+        if place.allows(listing):
             found.append(GroupRecommendation(listing, reason))
     found.sort(
         key=lambda r: (

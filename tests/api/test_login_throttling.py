@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.identity.models import LoginThrottle
 from app.mail.delivery import EMAIL
 from app.outbox.models import OutboxMessage
+from tests.delivery_helpers import rendered
 from tests.factories import PASSWORD, make_client
 
 WRONG = "not-the-password-at-all"
@@ -97,9 +98,9 @@ def test_a_password_reset_clears_the_counters(client, session, security):
         attempt(client, email)
     assert counters(session, email)["account"] == (4, 1)
     assert client.post("/api/v1/auth/password-reset", json={"email": email}).status_code == 202
-    text = session.scalars(select(OutboxMessage.payload).where(OutboxMessage.topic == EMAIL)).one()[
-        "text"
-    ]
+    text = rendered(
+        session.scalars(select(OutboxMessage.payload).where(OutboxMessage.topic == EMAIL)).one()
+    )["text"]
     token = text.split("#token=", 1)[1].split()[0]
     reset = client.post(
         "/api/v1/auth/password-reset/complete",

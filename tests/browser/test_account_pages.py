@@ -21,6 +21,7 @@ from app.outbox.models import OutboxMessage
 from app.web.extensions import app_adapters
 from tests.concurrency_helpers import wipe
 from tests.conftest import app_config_for_tests
+from tests.delivery_helpers import rendered
 from tests.factories import make_client
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -71,7 +72,7 @@ def newest_link(engine: Engine, email: str) -> str:
         word
         for text in texts
         if text["to"] == email
-        for word in text["text"].split()
+        for word in rendered(text)["text"].split()
         if "#token=" in word
     ][-1:]
     return link

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import utcnow
+from app.i18n.catalogs import Catalogs
 from app.mail.delivery import EMAIL, EmailSender, MailSettings
 from app.outbox.handlers import OutboxHandlers
 from app.outbox.models import OutboxMessage, OutboxStatus
@@ -36,7 +37,7 @@ def email(session: Session, number: int) -> OutboxMessage:
 
 def make_worker(sessions, mailer, **settings) -> Worker:
     handlers = OutboxHandlers()
-    handlers.register(EMAIL, EmailSender(mailer, MAIL))
+    handlers.register(EMAIL, EmailSender(mailer, MAIL, Catalogs()))
     return Worker(sessions, handlers, WorkerSettings(**settings))
 
 
