@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     select,
     update,
 )
@@ -113,6 +114,8 @@ class TherapistProfile(UUIDPrimaryKey, Timestamps, Base):
     accepting_new_clients: Mapped[bool] = mapped_column(default=True, index=True)
     max_caseload: Mapped[int] = mapped_column(default=25)
     risk_trained: Mapped[bool] = mapped_column(default=False)
+    # a trained peer facilitator: hosts peer support groups, is never listed, matched or booked
+    peer_facilitator: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
     clinic: Mapped[Clinic] = relationship(back_populates="therapists")

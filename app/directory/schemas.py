@@ -89,6 +89,13 @@ class TherapistCreateSchema(TherapistWritableSchema):
     """A new therapist account with its profile (admin)."""
 
     email = email_address(required=True)
+    peer_facilitator = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "A trained peer facilitator, not a licensed therapist: hosts peer "
+            "support groups only and is not listed, matched or booked (default: false)"
+        },
+    )
     display_name = one_line(120, required=True)
     timezone = TimeZone(required=True)
 
@@ -111,6 +118,7 @@ class TherapistSchema(Schema):
     sliding_scale_min_cents = fields.Integer(allow_none=True)
     accepting_new_clients = fields.Boolean()
     risk_trained = fields.Boolean()
+    peer_facilitator = fields.Boolean()
 
     class Meta:
         include = {name: fields.List(fields.String()) for name in FACETS}

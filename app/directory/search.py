@@ -39,7 +39,7 @@ def search_therapists(
     filters: TherapistFilters, *, session: Session, page: int, page_size: int, today: date
 ) -> Page[TherapistProfile]:
     """Return therapists matching every filter; a license counts only if unexpired today."""
-    query = live_therapists()
+    query = live_therapists().where(TherapistProfile.peer_facilitator.is_(False))
     if filters.jurisdiction is not None:
         query = query.where(
             exists().where(

@@ -35,6 +35,11 @@ def check_license(
 ) -> None:
     """The therapist must be licensed where the client is for the session (default: profile)."""
     where = located_in or client.jurisdiction
+    if therapist.peer_facilitator:
+        raise NotLicensedThere(
+            "A peer facilitator leads peer support groups and does not give therapy sessions.",
+            errors={"therapist_id": ["A peer facilitator, not a licensed therapist."]},
+        )
     session_date = start.astimezone(ZoneInfo(client.timezone)).date()
     if not any(
         license_covers(lic.jurisdiction, where) and lic.valid_on(session_date)

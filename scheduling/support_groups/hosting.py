@@ -23,7 +23,7 @@ from scheduling.appointments.series import occurrence_starts
 from scheduling.exceptions import NotBookable, SlotTaken
 from scheduling.groups.service import host_and_group_type
 from scheduling.session_types.models import SessionType
-from scheduling.support_groups.models import SupportGroup
+from scheduling.support_groups.models import GroupKind, SupportGroup
 
 
 @unit_of_work
@@ -44,6 +44,12 @@ def host_group(
     host, session_type = host_and_group_type(
         principal, therapist_id, session_type_id, session=session, now=now
     )
+    if host.peer_facilitator and described["kind"] is GroupKind.THERAPY:
+        raise NotBookable(
+            "A therapy group is led by a licensed therapist; a peer facilitator leads peer "
+            "support groups.",
+            errors={"kind": ["Use peer for a group a peer facilitator leads."]},
+        )
     starts = occurrence_starts(
         first_start, host.timezone, interval_weeks=interval_weeks, count=occurrences
     )

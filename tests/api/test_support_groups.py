@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.clock import utcnow
+from app.directory.models import TherapistProfile
 from app.identity.models import Role
 from app.seed import seed_demo_data
 from scheduling.appointments.models import Appointment
@@ -587,3 +588,71 @@ def test_the_demo_data_has_a_group_per_clinic_on_its_hosts_hours(client, session
                 first_hour.weekday,
                 first_hour.start_minute,
             )
+
+
+def test_a_peer_facilitator_hosts_peer_groups_and_is_never_listed_matched_or_booked(
+    client, session, security, clinic
+):
+    admin = auth_headers(client, make_user(session, security, Role.ADMIN, clinic=clinic))
+    created = client.post(
+        "/api/v1/therapists",
+        headers=admin,
+        json={
+            "email": "facilitator@example.org",
+            "display_name": "Sam Peer",
+            "timezone": "America/New_York",
+            "peer_facilitator": True,
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    facilitator = created.get_json()["therapist"]
+    assert facilitator["peer_facilitator"] is True
+    open_hours(session, session.get(TherapistProfile, uuid.UUID(facilitator["id"])), end_hour=24)
+    group_type = make_session_type(
+        session,
+        session.get(TherapistProfile, uuid.UUID(facilitator["id"])),
+        name="Circle",
+        is_group=True,
+        capacity=6,
+        horizon_days=90,
+    )
+    body = {
+        "therapist_id": facilitator["id"],
+        "session_type_id": str(group_type.id),
+        "title": "Night owls",
+        "topic": "sleep",
+        "language": "en",
+        "age_group": "adults",
+        "cadence": "fortnightly",
+        "first_start": iso(next_weekday_at(3, 20)),
+        "occurrences": 2,
+        "guidelines": GUIDELINES,
+    }
+    therapy = client.post("/api/v1/groups", headers=admin, json=body | {"kind": "therapy"})
+    assert therapy.status_code == 422
+    assert "licensed therapist" in therapy.get_json()["message"]
+    peer = client.post("/api/v1/groups", headers=admin, json=body | {"kind": "peer"})
+    assert peer.status_code == 201, peer.get_json()
+    assert peer.get_json()["host_name"] == "Sam Peer"
+
+    listed = client.get("/api/v1/therapists", query_string={"page_size": 100}).get_json()
+    assert facilitator["id"] not in {t["id"] for t in listed["items"]}
+    # a colleague licensed in California lets the clinic's peer groups welcome Californians
+    make_therapist(session, security, clinic, licenses=[("US-CA", NEXT_YEAR)])
+    person = member(session, security, "Robin")
+    headers = auth_headers(client, person.user)
+    assert join(client, headers, peer.get_json()["id"], "Owl").status_code == 201
+    individual = make_session_type(
+        session, session.get(TherapistProfile, uuid.UUID(facilitator["id"])), horizon_days=90
+    )
+    booked = client.post(
+        "/api/v1/appointments",
+        headers=headers,
+        json={
+            "therapist_id": facilitator["id"],
+            "session_type_id": str(individual.id),
+            "start": iso(next_weekday_at(4, 15)),
+        },
+    )
+    assert booked.status_code == 422
+    assert "peer facilitator" in booked.get_json()["message"]
