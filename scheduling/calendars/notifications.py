@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.adapters import AdapterKey
 from app.directory.models import ClientProfile, Clinic, TherapistProfile
 from app.i18n.catalogs import Catalogs
-from app.i18n.messages import Text, When, message
+from app.i18n.messages import Text, When, marked, message
 from app.mail.delivery import queue_email
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.privacy import clinical_words_in
@@ -109,36 +109,37 @@ def _recipients(
     return people
 
 
+CHANGE_MAILS = {
+    "booked": (
+        marked("Appointment confirmed: %(when)s"),
+        marked(
+            "Your appointment with %(organizer)s is on %(when)s.\n\n"
+            "Join or manage it in the app: %(link)s\n"
+        ),
+    ),
+    "rescheduled": (
+        marked("Appointment moved: %(when)s"),
+        marked(
+            "Your appointment with %(organizer)s has moved to %(when)s.\n\n"
+            "Join or manage it in the app: %(link)s\n"
+        ),
+    ),
+    "cancelled": (
+        marked("Appointment cancelled: %(when)s"),
+        marked(
+            "Your appointment with %(organizer)s on %(when)s has been cancelled.\n\n"
+            "See it in the app: %(link)s\n"
+        ),
+    ),
+}
+
+
 def change_mail(change: str, organizer: str, when: When, link: str) -> tuple[Text, Text]:
     """The subject and text telling one person of a change, as catalog messages."""
-    if change == "booked":
-        subject = message("Appointment confirmed: %(when)s", when=when)
-        text = message(
-            "Your appointment with %(organizer)s is on %(when)s.\n\n"
-            "Join or manage it in the app: %(link)s\n",
-            organizer=organizer,
-            when=when,
-            link=link,
-        )
-    elif change == "rescheduled":
-        subject = message("Appointment moved: %(when)s", when=when)
-        text = message(
-            "Your appointment with %(organizer)s has moved to %(when)s.\n\n"
-            "Join or manage it in the app: %(link)s\n",
-            organizer=organizer,
-            when=when,
-            link=link,
-        )
-    else:
-        subject = message("Appointment cancelled: %(when)s", when=when)
-        text = message(
-            "Your appointment with %(organizer)s on %(when)s has been cancelled.\n\n"
-            "See it in the app: %(link)s\n",
-            organizer=organizer,
-            when=when,
-            link=link,
-        )
-    return subject, text
+    subject, text = CHANGE_MAILS[change]
+    return Text(subject, {"when": when}), Text(
+        text, {"organizer": organizer, "when": when, "link": link}
+    )
 
 
 @dataclass(frozen=True)
