@@ -202,10 +202,19 @@ def test_joining_needs_the_current_guidelines_and_an_alias_that_is_not_your_name
     assert [p["status"] for p in body["places"]] == ["enrolled"] * 3
     # an alias is unique in the group whatever its case or width
     bob = member(session, security, "Bob Builder")
+    bob_headers = auth_headers(client, bob.user)
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in "SUNFLOWER")
-    taken = join(client, auth_headers(client, bob.user), group["id"], full_width)
-    assert taken.status_code == 422
-    assert "alias" in taken.get_json()["errors"]
+    hidden = "Sun\u200bflo\u202ewer"  # a zero-width space and a right-to-left override
+    cyrillic_o = "Sunfl\u043ewer"
+    for lookalike in (full_width, hidden, cyrillic_o, "  sunflower  "):
+        taken = join(client, bob_headers, group["id"], lookalike)
+        assert taken.status_code == 422, lookalike
+        assert "alias" in taken.get_json()["errors"]
+    # a whole alias in another script is fine, and shown without the invisible characters
+    assert join(client, bob_headers, group["id"], "\u041c\u0430\u0448\u0430").status_code == 201
+    carol = member(session, security, "Carol Singer")
+    shown = join(client, auth_headers(client, carol.user), group["id"], "Lark\u200b\u202e")
+    assert shown.get_json()["alias"] == "Lark"
 
 
 def test_seats_then_waitlist_and_a_freed_seat_goes_to_the_first_waiting(
