@@ -134,6 +134,15 @@ class TherapistProfile(UUIDPrimaryKey, Timestamps, Base):
     insurance_plans = FacetList(vocabulary="insurance_plans", parameter="insurance")
     formats = FacetList(vocabulary="formats", parameter="format")
 
+    @property
+    def locale(self) -> str:
+        """The language of the therapist's messages (kept on their account)."""
+        return self.user.locale
+
+    @locale.setter
+    def locale(self, value: str) -> None:
+        self.user.locale = value
+
 
 # Every facet by name, in declaration order: the one list of facets everything else reads.
 FACETS: Mapping[str, FacetList] = MappingProxyType(

@@ -80,6 +80,7 @@ class TherapistWritableSchema(Schema):
     sliding_scale_min_cents = Money(allow_none=True)
     max_caseload = fields.Integer(strict=True, validate=validate.Range(min=1, max=500))
     risk_trained = fields.Boolean(metadata={"description": "Trained for clients at risk"})
+    locale = MessageLocale()
 
     class Meta:
         include = {name: codes(facet.vocabulary) for name, facet in FACETS.items()}
@@ -128,6 +129,7 @@ class TherapistStaffSchema(TherapistSchema):
     """A therapist as their clinic sees them."""
 
     max_caseload = fields.Integer()
+    locale = fields.String(metadata={"description": "The language of their emails and invites"})
 
 
 class TherapistCreatedSchema(Schema):

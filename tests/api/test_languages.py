@@ -153,3 +153,37 @@ def test_a_clinic_bills_in_its_own_currency_and_the_receipt_speaks_the_clients_l
     ]
     assert len(receipts) == 1, [m["Subject"] for m in receipts]
     assert shown in receipts[0].get_content()
+
+
+def test_a_therapist_chooses_the_language_of_their_invites(
+    client, app, session, session_factory, security
+):
+    therapist = make_therapist(session, security, make_clinic(session))
+    open_hours(session, therapist)
+    session_type = make_session_type(session, therapist)
+    own = auth_headers(client, therapist.user)
+    changed = client.patch(f"/api/v1/therapists/{therapist.id}", headers=own, json={"locale": "es"})
+    assert changed.status_code == 200, changed.get_json()
+    assert (
+        client.patch(
+            f"/api/v1/therapists/{therapist.id}", headers=own, json={"locale": "nope"}
+        ).status_code
+        == 422
+    )
+    patient = make_client(session, security)
+    booked = client.post(
+        "/api/v1/appointments",
+        headers=auth_headers(client, patient.user),
+        json={
+            "therapist_id": str(therapist.id),
+            "session_type_id": str(session_type.id),
+            "start": iso(_next_wednesday_15_utc()),
+        },
+    )
+    assert booked.status_code == 201, booked.get_json()
+    mailer = RecordingMailer()
+    drain(worker_for(app, session_factory, mailer))
+    (spanish,) = mailer.to(therapist.user.email)
+    assert spanish["Subject"].startswith("Cita confirmada: miércoles, ")
+    (english,) = mailer.to(patient.user.email)
+    assert english["Subject"].startswith("Appointment confirmed: Wednesday, ")
