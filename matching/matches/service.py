@@ -177,6 +177,7 @@ def find_matches(
         located_in=intake.jurisdiction,
         now=now,
         fallback=not ranking.matches,  # nobody fits, or nobody has an opening: any group helps
+        high_risk=intake.high_risk,
     )
     answer.groups, answer.groups_total = groups[:GROUPS_SHOWN], len(groups)
     record_exposures(

@@ -44,8 +44,12 @@ def recommend_groups(
     located_in: str,
     now: datetime,
     fallback: bool,
+    high_risk: bool = False,
 ) -> list[GroupRecommendation]:
-    """Joinable groups (age, language, place, not banned or already in) on the concerns first."""
+    """Joinable groups (age, language, place, not banned or already in) on the concerns first.
+
+    A client at risk is pointed to therapy groups only: a peer group is no place for a crisis.
+    """
     query = select(SupportGroup).where(
         SupportGroup.ended_at.is_(None),
         SupportGroup.age_group == age_group_of(client.age_group, client.date_of_birth, now.date()),
@@ -54,6 +58,8 @@ def recommend_groups(
         query = query.where(SupportGroup.language.in_(languages))
     if not fallback:
         query = query.where(SupportGroup.topic.in_(concerns))
+    if high_risk:
+        query = query.where(SupportGroup.kind == GroupKind.THERAPY)
     excluded = set(
         session.scalars(
             select(GroupMember.group_id).where(

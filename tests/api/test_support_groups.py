@@ -491,7 +491,7 @@ def test_matching_recommends_groups_on_the_concerns_and_any_group_while_no_thera
     client, session, security, host, host_headers, group_type, group
 ):
     grief = host_group(
-        client, host_headers, host, group_type, next_weekday_at(0, 9), topic="grief"
+        client, host_headers, host, group_type, next_weekday_at(0, 9), topic="grief", kind="therapy"
     ).get_json()
     spanish = host_group(
         client, host_headers, host, group_type, next_weekday_at(1, 9), language="es"
@@ -528,6 +528,19 @@ def test_matching_recommends_groups_on_the_concerns_and_any_group_while_no_thera
     assert list(groups) == [group["id"]]
     assert join(client, headers, group["id"], "Kestrel").status_code == 201
     assert recommended()[1] == {}
+
+    # a client at risk is pointed to therapy groups only, never to a peer group
+    worried = member(session, security, "Quinn")
+    worried_headers = auth_headers(client, worried.user)
+    risky = client.post(
+        "/api/v1/intakes",
+        headers=worried_headers,
+        json=intake_body(concerns=["grief", "anxiety"], phq9=[1, 1, 1, 1, 1, 0, 0, 0, 2]),
+    ).get_json()
+    assert risky["high_risk"] is True
+    answer = client.get(f"/api/v1/intakes/{risky['id']}/matches", headers=worried_headers)
+    assert [g["group"]["id"] for g in answer.get_json()["groups"]] == [grief["id"]]
+    assert answer.get_json()["crisis_resources"]
 
 
 def test_new_guidelines_are_a_new_version_and_an_ended_group_cancels_its_meetings(
