@@ -7,6 +7,7 @@ so a clinic adds a language by dropping a file there, with no code change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from gettext import NullTranslations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -28,6 +30,7 @@ from app.i18n.messages import Amount, Text, When
 DOMAIN = "messages"
 SHIPPED = Path(__file__).resolve().parent / "translations"
 SOURCE_LOCALE = "en"
+logger = logging.getLogger(__name__)
 
 
 def parse_locale(value: str) -> Locale:
@@ -66,9 +69,13 @@ class Translator:
 
     def render(self, text: Text) -> str:
         """The message translated, its parameters formatted for the locale."""
-        template = self.translations.gettext(text.msgid)
         values = {name: self._value(value) for name, value in text.params.items()}
-        return template % values if values else template
+        template = self.translations.gettext(text.msgid)
+        try:
+            return template % values if values else template
+        except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder
+            logger.warning("untranslatable message", extra={"locale": str(self.locale)})
+            return text.msgid % values if values else text.msgid
 
     def when(self, instant_at: When) -> str:
         """A full date and a short time in the zone, as the locale writes them."""
@@ -106,6 +113,7 @@ class Catalogs:
                 locale = str(parse_locale(po_file.parent.parent.name))
                 with po_file.open("rb") as source:
                     catalog = read_po(source, locale=locale, domain=DOMAIN)
+                _drop_broken(catalog, po_file)
                 compiled = BytesIO()
                 write_mo(compiled, catalog)
                 compiled.seek(0)
@@ -128,6 +136,16 @@ class Catalogs:
         if wanted.language == SOURCE_LOCALE:
             return Translator(wanted, NullTranslations())
         return Translator(Locale.parse(SOURCE_LOCALE), NullTranslations())
+
+
+def _drop_broken(catalog: Catalog, source: Path) -> None:
+    """Leave out translations whose placeholders differ from the message's (they stay English)."""
+    for entry, errors in list(catalog.check()):
+        if errors:
+            logger.warning(
+                "translation left out", extra={"file": str(source), "errors": str(errors)}
+            )
+            catalog.delete(entry.id, context=entry.context)
 
 
 CATALOGS: AdapterKey[Catalogs] = AdapterKey("message catalogs")

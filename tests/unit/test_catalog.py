@@ -147,3 +147,19 @@ def test_messages_survive_the_outbox_as_data():
     assert again == text
     french = Catalogs().translator("fr_CA").render(again)
     assert french == "Frais d'annulation tardive du samedi 7 mars 2026"
+
+
+def test_a_dropped_in_translation_that_breaks_a_placeholder_is_left_out_not_fatal(tmp_path):
+    catalog = Catalog(locale="it", domain="messages")
+    catalog.add("Appointment confirmed: %(when)s", "Appuntamento confermato: %(quando)s")
+    catalog.add("Reset your password", "Reimposta la password")
+    folder = tmp_path / "it" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as out:
+        write_po(out, catalog)
+    italian = Catalogs([tmp_path]).translator("it")
+    subject = italian.render(
+        message("Appointment confirmed: %(when)s", when=WEDNESDAY_10_AM_TORONTO)
+    )
+    assert subject.startswith("Appointment confirmed: mercoledì 25 novembre 2026")
+    assert italian.render(Text("Reset your password")) == "Reimposta la password"
