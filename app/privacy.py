@@ -15,6 +15,9 @@ PRIVACY_BANNED_WORDS: tuple[str, ...] = (
     "anorexi", "bulimi", "grief", "bereave", "crisis", "abuse", "disorder",
     # instruments, intake and modalities
     "phq", "gad-7", "intake", "cbt", "dbt", "emdr",
+    # the same in the languages messages are translated into (French, Spanish, Portuguese)
+    "terap", "thérap", "psic", "pacient", "diagnó", "traitement", "tratamient", "tratament",
+    "médicament", "medicament", "dépress", "depresi", "anxiét", "ansiedad", "trastorno", "crise",
 )  # fmt: skip
 
 
