@@ -23,6 +23,10 @@ class PaymentNotFound(BillingError, NotFound):
     """No such payment, refund or card, or not one the caller may see."""
 
 
+class CurrencyInUse(BillingError, Conflict):
+    """The clinic keeps prices in its currency: changing it would re-read every amount."""
+
+
 class PaymentStateConflict(BillingError, Conflict):
     """The payment's state does not allow this now (nothing to pay, already paid...)."""
 

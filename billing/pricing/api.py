@@ -61,7 +61,7 @@ class BillingPolicy(MethodView):
     @auth_required(clinic_blp, Role.ADMIN)
     @clinic_blp.arguments(BillingPolicySchema)
     @clinic_blp.response(200, BillingPolicySchema)
-    @documents_errors(clinic_blp, 404)
+    @documents_errors(clinic_blp, 404, 409)
     def put(self, fields: dict[str, Any], clinic_id: uuid.UUID) -> Any:
         """Set every field of the clinic's billing policy (admin)."""
         return policies.set_billing_policy(

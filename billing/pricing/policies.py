@@ -25,6 +25,7 @@ from billing.pricing.models import (
 from billing.pricing.prices import (
     MAX_BASIS_POINTS,
 )
+from billing.pricing.repricing import check_currency_change
 from billing.pricing.service import billing_policy
 
 STRIPE_ACCOUNT = re.compile(r"acct_[A-Za-z0-9]{1,60}")
@@ -92,9 +93,14 @@ def set_billing_policy(
     """Set every field of the clinic's billing policy, creating it the first time (admin)."""
     managed_clinic(principal, clinic_id, session=session, for_update=True)
     precondition(billing_policy(clinic_id, session=session))
+    reprice = fields.pop("reprice", False)
     fields = {**fields, "currency": fields["currency"].strip().upper()}
     _check_policy(fields)
     policy = session.get(BillingPolicy, clinic_id)
+    if policy is not None:  # the first policy declares the currency the prices were set in
+        check_currency_change(
+            session, clinic_id, policy.currency, fields["currency"], reprice=reprice
+        )
     if policy is None:
         policy = billing_policy(clinic_id, session=session)
         session.add(policy)

@@ -54,6 +54,15 @@ class BillingPolicySchema(Schema):
         validate=validate.Length(equal=3),
         metadata={"description": "ISO 4217 code of every amount of the clinic (e.g. USD)"},
     )
+    reprice = fields.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={
+            "description": "Changing the currency while prices are stored is a 409 unless "
+            "true: every stored amount (therapist rates, session fees, copays, agreed rates) "
+            "is then read in the new currency's minor units (default: false)"
+        },
+    )
     collection = fields.Enum(
         Collection,
         by_value=True,

@@ -129,10 +129,21 @@ def test_put_creates_the_policy_then_replaces_it(client, session, world):
     assert first.get_json() == {"clinic_id": str(world.clinic.id), **POLICY}
     assert session.get(BillingPolicy, world.clinic.id) is not None
 
-    second = client.put(
+    # the therapists' rates are stored in EUR now: JPY would read 15000 cents as 15,000 yen
+    refused = client.put(
         policy_url(world), headers=world.admin, json={"currency": "jpy", "collection": "none"}
     )
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["errors"]["stored"] == {"therapist_rates": 2}
+    assert "stored in EUR (2 therapist rates)" in refused.get_json()["message"]
+    assert client.get(policy_url(world), headers=world.admin).get_json()["currency"] == "EUR"
+    second = client.put(
+        policy_url(world),
+        headers=world.admin,
+        json={"currency": "jpy", "collection": "none", "reprice": True},
+    )
     assert second.status_code == 200, second.get_json()
+    assert "reprice" not in second.get_json()
     body = client.get(policy_url(world), headers=world.therapist_headers).get_json()
     # a PUT sets every field: what is left out goes back to its default
     assert body["currency"] == "JPY"
@@ -478,9 +489,30 @@ def test_quote_precedence(client, session, world):
     body = quote(client, world)
     assert (body["amount"], body["basis"], body["display"]) == (2500, "copay", "$25.00")
 
+    # the clinic declares USD; moving to JPY would re-read every stored amount, so it is
+    # refused with what is stored, until the admin says to keep the numbers
+    assert (
+        client.put(
+            policy_url(world), headers=world.admin, json={"currency": "USD", "collection": "none"}
+        ).status_code
+        == 200
+    )
+    refused = client.put(
+        policy_url(world), headers=world.admin, json={"currency": "JPY", "collection": "at_booking"}
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"]["stored"] == {
+        "therapist_rates": 2,
+        "session_fees": 1,
+        "copays": 1,
+        "agreed_rates": 1,
+    }
+    assert quote(client, world)["currency"] == "USD"
     # the policy's currency and collection come with the quote
     client.put(
-        policy_url(world), headers=world.admin, json={"currency": "JPY", "collection": "at_booking"}
+        policy_url(world),
+        headers=world.admin,
+        json={"currency": "JPY", "collection": "at_booking", "reprice": True},
     )
     body = quote(client, world)
     assert body == {
