@@ -12,8 +12,7 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from app.db.paging import Page, PageRequest, page_of
-from app.directory.models import Clinic, TherapistLicense, TherapistProfile
-from app.jurisdictions import license_scopes
+from app.directory.models import Clinic, TherapistProfile
 from scheduling.appointments.models import (
     Appointment,
     AppointmentStatus,
@@ -22,6 +21,7 @@ from scheduling.appointments.models import (
 )
 from scheduling.support_groups.membership import find_group
 from scheduling.support_groups.models import GroupKind, SupportGroup
+from scheduling.support_groups.reach import PlaceRule
 
 NEXT_SHOWN = 3  # meetings listed per group; `meetings_ahead` counts them all
 
@@ -146,42 +146,6 @@ def _in_window(meeting: MeetingSeats, filters: GroupFilters) -> bool:
     )
 
 
-class PlaceRule:
-    """Which groups a member located in one place may join, decided for many groups at once:
-    a therapy group's host must hold a license covering the place on the first meeting's day,
-    and a peer group's clinic must serve the place (one of its therapists so licensed)."""
-
-    def __init__(self, session: Session, where: str, groups: list[SupportGroup]) -> None:
-        covering = (
-            TherapistLicense.jurisdiction.in_(license_scopes(where)),
-            TherapistLicense.therapist_id == TherapistProfile.id,
-        )
-        self._host_until = dict(
-            session.execute(
-                select(TherapistProfile.id, func.max(TherapistLicense.expires_on))
-                .where(*covering, TherapistProfile.id.in_({g.host_id for g in groups}))
-                .group_by(TherapistProfile.id)
-            ).all()
-        )
-        self._clinic_until = dict(
-            session.execute(
-                select(TherapistProfile.clinic_id, func.max(TherapistLicense.expires_on))
-                .where(*covering, TherapistProfile.clinic_id.in_({g.clinic_id for g in groups}))
-                .group_by(TherapistProfile.clinic_id)
-            ).all()
-        )
-
-    def allows(self, listing: GroupListing) -> bool:
-        """True when a member located there may join the group's meetings ahead."""
-        group, day = listing.group, listing.meetings[0].starts_at.date()
-        until = (
-            self._clinic_until.get(group.clinic_id)
-            if group.kind is GroupKind.PEER
-            else self._host_until.get(group.host_id)
-        )
-        return until is not None and until >= day
-
-
 def listings(session: Session, groups: list[SupportGroup], now: datetime) -> list[GroupListing]:
     """The groups with their hosts, clinics and meetings ahead (groups with none left out)."""
     meetings = _meetings(session, [g.id for g in groups], now)
@@ -226,7 +190,9 @@ def discover_groups(
             ]
         if not listing.meetings:
             continue
-        if place is not None and not place.allows(listing):
+        if place is not None and not place.allows(
+            listing.group, listing.meetings[0].starts_at.date()
+        ):
             continue
         fitting.append(listing)
     fitting.sort(key=lambda item: (item.meetings[0].starts_at, str(item.group.id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +14,9 @@ from app.clock import utcnow
 from app.consent.service import require_consent
 from app.db.unit_of_work import unit_of_work
 from app.directory.ages import age_group_of
-from app.directory.models import ClientProfile, TherapistLicense, TherapistProfile
+from app.directory.models import ClientProfile, TherapistProfile
 from app.identity.service import Principal
-from app.jurisdictions import license_scopes, place_name
+from app.jurisdictions import place_name
 from app.vocabularies import AGE_GROUPS
 from scheduling.appointments.access import booking_client_of, client_profile_of
 from scheduling.appointments.checks import check_client_free, check_license
@@ -43,6 +43,7 @@ from scheduling.support_groups.models import (
     MemberStatus,
     SupportGroup,
 )
+from scheduling.support_groups.reach import PlaceRule
 
 
 @dataclass
@@ -78,23 +79,6 @@ def upcoming_meetings(session: Session, group_id: uuid.UUID, now: datetime) -> l
     )
 
 
-def clinic_serves(session: Session, clinic_id: uuid.UUID, located_in: str, on: date) -> bool:
-    """True when one of the clinic's therapists holds a license covering the place that day."""
-    return (
-        session.scalar(
-            select(TherapistLicense.id)
-            .join(TherapistProfile, TherapistProfile.id == TherapistLicense.therapist_id)
-            .where(
-                TherapistProfile.clinic_id == clinic_id,
-                TherapistLicense.jurisdiction.in_(license_scopes(located_in)),
-                TherapistLicense.expires_on >= on,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def _check_welcome(
     session: Session, group: SupportGroup, client: ClientProfile, where: str
 ) -> None:
@@ -104,8 +88,8 @@ def _check_welcome(
     wanted = age_group_of(client.age_group, client.date_of_birth, now.date())
     if wanted != group.age_group:
         raise NotWelcome(f"This group is for {AGE_GROUPS[group.age_group].lower()}.")
-    if group.kind is GroupKind.PEER and not clinic_serves(
-        session, group.clinic_id, where, now.date()
+    if group.kind is GroupKind.PEER and not PlaceRule(session, where, [group]).allows(
+        group, now.date()
     ):
         raise NotLicensedThere(
             f"This clinic's groups are not open to members in {place_name(where)}.",

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from app.directory.ages import age_group_of
 from app.directory.models import ClientProfile
 from app.vocabularies import CONCERNS
-from scheduling.support_groups.discovery import GroupListing, PlaceRule, listings
+from scheduling.support_groups.discovery import GroupListing, listings
 from scheduling.support_groups.models import GroupKind, GroupMember, MemberStatus, SupportGroup
+from scheduling.support_groups.reach import PlaceRule
 
 SHOWN = 10  # recommendations listed; `group_recommendations_total` counts them all
 
@@ -75,7 +76,7 @@ def recommend_groups(
         reason = _reason(listing.group, concerns, fallback)
         if listing.group.id in excluded or reason is None:
             continue
-        if place.allows(listing):
+        if place.allows(listing.group, listing.meetings[0].starts_at.date()):
             found.append(GroupRecommendation(listing, reason))
     found.sort(
         key=lambda r: (
